@@ -1,0 +1,82 @@
+// Package types holds the wire types of microcloudd's /1.0 API. They are shared
+// by the daemon (api), its client (api/client) and the CLI; nothing here does I/O.
+package types
+
+import "strings"
+
+// ServiceType names a service that MicroCloud orchestrates.
+type ServiceType string
+
+// The services, in the order the init phases form them.
+const (
+	MicroCloud ServiceType = "MicroCloud"
+	MicroOVN   ServiceType = "MicroOVN"
+	MicroCeph  ServiceType = "MicroCeph"
+	LXD        ServiceType = "LXD"
+)
+
+// AllServices lists every service in formation order.
+var AllServices = []ServiceType{MicroCloud, MicroOVN, MicroCeph, LXD}
+
+// TunneledServices are the services reachable through a daemon's
+// /1.0/services/{service}/tunnel endpoint (MicroCloud is the daemon itself).
+var TunneledServices = []ServiceType{MicroOVN, MicroCeph, LXD}
+
+// Slug is the lower-case name used in URLs ("microovn").
+func (s ServiceType) Slug() string {
+	return strings.ToLower(string(s))
+}
+
+// Optional reports whether MicroCloud works without the service.
+func (s ServiceType) Optional() bool {
+	return s == MicroOVN || s == MicroCeph
+}
+
+// ParseServiceType accepts a service name in any case ("lxd", "MicroOVN").
+func ParseServiceType(name string) (ServiceType, bool) {
+	for _, s := range AllServices {
+		if strings.EqualFold(name, string(s)) {
+			return s, true
+		}
+	}
+
+	return "", false
+}
+
+// ServiceState is one service as detected on one machine (GET /1.0/services).
+type ServiceState struct {
+	Type ServiceType `json:"type" yaml:"type"`
+
+	// Present is true when the service's socket exists on this machine.
+	Present bool `json:"present" yaml:"present"`
+
+	// Version and Extensions are what the service itself reports.
+	Version    string   `json:"version,omitempty" yaml:"version,omitempty"`
+	Extensions []string `json:"extensions,omitempty" yaml:"extensions,omitempty"`
+
+	// Clustered is true when the service already belongs to a cluster
+	// (microcluster database initialised, or LXD clustering enabled).
+	Clustered bool `json:"clustered" yaml:"clustered"`
+
+	// Endpoint is the socket the service was looked for at.
+	Endpoint string `json:"endpoint" yaml:"endpoint"`
+
+	// Error says why a present service could not be queried.
+	Error string `json:"error,omitempty" yaml:"error,omitempty"`
+}
+
+// HasExtension reports whether the service advertises an API extension.
+func (s ServiceState) HasExtension(name string) bool {
+	for _, e := range s.Extensions {
+		if e == name {
+			return true
+		}
+	}
+
+	return false
+}
+
+// Usable is true when the service is present and answered.
+func (s ServiceState) Usable() bool {
+	return s.Present && s.Error == ""
+}

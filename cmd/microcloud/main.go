@@ -1,0 +1,112 @@
+// Command microcloud drives microcloudd: it forms and inspects the cloud.
+// Each command is an options struct and a run function with injected I/O;
+// the logic lives in the packages under api/, service/ and tui/.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/version"
+)
+
+// globals are shared by every command.
+type globals struct {
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	stateDir string
+}
+
+// client connects to the local microcloudd.
+func (g *globals) client() (*client.Client, error) {
+	return client.Local(g.stateDir)
+}
+
+func main() {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	cancel()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit status. Errors are
+// printed as one line on stderr, never as usage dumps or stack traces.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCommand(g)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "Error: "+oneLine(err.Error()))
+		return 1
+	}
+
+	return 0
+}
+
+func newRootCommand(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "microcloud",
+		Short: "Form and manage a MicroCloud: LXD, MicroOVN and MicroCeph clustered across machines",
+		Long: `microcloud forms a cloud out of machines running LXD (and optionally MicroOVN
+and MicroCeph): it finds the machines, lets you choose their networks and disks,
+then clusters every service and configures LXD storage, networks and profiles.
+It drives microcloudd, the daemon that runs on every machine.`,
+		Version:           version.Version(),
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().StringVar(&g.stateDir, "state-dir", service.DefaultMicroCloudStateDir(), "microcloudd's state directory")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
+	})
+
+	root.AddCommand(
+		newVersionCommand(g),
+		newWaitReadyCommand(g),
+		newShutdownCommand(g),
+		newClusterCommand(g),
+		newServiceCommand(g),
+	)
+
+	return root
+}
+
+// oneLine folds a multi-line error (cobra's suggestions, wrapped service
+// errors) into a single line.
+func oneLine(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' })
+	for i := range fields {
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+
+	return strings.Join(fields, " ")
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+
+		return nil
+	}
+}

@@ -1,0 +1,91 @@
+// Package service talks to the services MicroCloud orchestrates (MicroCloud
+// itself, MicroOVN, MicroCeph and LXD): where they live on a machine, what
+// they report, and, through one interface per service, how they are
+// bootstrapped, joined and inspected.
+package service
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/microcloud-project/microcloud/api/types"
+)
+
+// Paths says where a machine's services are found. Snap installs and Debian
+// packages put them in different places; every path can be overridden.
+type Paths struct {
+	// MicroCloudStateDir holds microcloudd's own microcluster state.
+	MicroCloudStateDir string
+
+	// LXDSocket is LXD's unix socket.
+	LXDSocket string
+
+	// MicroOVNStateDir and MicroCephStateDir hold those daemons' microcluster
+	// state, with control.socket inside.
+	MicroOVNStateDir  string
+	MicroCephStateDir string
+}
+
+// Default paths (PRODUCT.md §9).
+const (
+	SnapMicroCloudStateDir = "/var/snap/microcloud/common/state"
+	HostMicroCloudStateDir = "/var/lib/microcloud"
+	SnapLXDSocket          = "/var/snap/lxd/common/lxd/unix.socket"
+	HostLXDSocket          = "/var/lib/lxd/unix.socket"
+	SnapMicroOVNStateDir   = "/var/snap/microovn/common/state"
+	SnapMicroCephStateDir  = "/var/snap/microceph/common/state"
+)
+
+// DefaultMicroCloudStateDir is the snap's state dir when running as a snap,
+// /var/lib/microcloud otherwise. MICROCLOUD_STATE_DIR overrides both.
+func DefaultMicroCloudStateDir() string {
+	if dir := os.Getenv("MICROCLOUD_STATE_DIR"); dir != "" {
+		return dir
+	}
+
+	if os.Getenv("SNAP_COMMON") != "" {
+		return SnapMicroCloudStateDir
+	}
+
+	return HostMicroCloudStateDir
+}
+
+// DefaultLXDSocket prefers $LXD_DIR, then the snap's socket when it exists,
+// then the Debian package's.
+func DefaultLXDSocket() string {
+	if dir := os.Getenv("LXD_DIR"); dir != "" {
+		return filepath.Join(dir, "unix.socket")
+	}
+
+	if _, err := os.Stat(SnapLXDSocket); err == nil {
+		return SnapLXDSocket
+	}
+
+	return HostLXDSocket
+}
+
+// DefaultPaths fills in every default.
+func DefaultPaths() Paths {
+	return Paths{
+		MicroCloudStateDir: DefaultMicroCloudStateDir(),
+		LXDSocket:          DefaultLXDSocket(),
+		MicroOVNStateDir:   SnapMicroOVNStateDir,
+		MicroCephStateDir:  SnapMicroCephStateDir,
+	}
+}
+
+// Socket returns the socket through which a service is reached.
+func (p Paths) Socket(s types.ServiceType) string {
+	switch s {
+	case types.MicroCloud:
+		return filepath.Join(p.MicroCloudStateDir, "control.socket")
+	case types.MicroOVN:
+		return filepath.Join(p.MicroOVNStateDir, "control.socket")
+	case types.MicroCeph:
+		return filepath.Join(p.MicroCephStateDir, "control.socket")
+	case types.LXD:
+		return p.LXDSocket
+	}
+
+	return ""
+}

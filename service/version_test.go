@@ -1,0 +1,128 @@
+package service
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseVersion(t *testing.T) {
+	cases := []struct {
+		in      string
+		want    string
+		release string
+	}{
+		{"5.0.2", "5.0.2", "5.0"},
+		{"5.21.3 LTS", "5.21.3", "5.21"},
+		{"24.03", "24.3.0", "24.3"},
+		{"23.03.1", "23.3.1", "23.3"},
+		{"ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)", "16.2.15", "16.2"},
+		{"19.2.0", "19.2.0", "19.2"},
+		{"0.1.0", "0.1.0", "0.1"},
+	}
+
+	for _, tc := range cases {
+		v, err := ParseVersion(tc.in)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+
+		if v.String() != tc.want || v.Release() != tc.release || v.Raw != tc.in {
+			t.Errorf("%q parsed as %s (release %s)", tc.in, v, v.Release())
+		}
+	}
+
+	for _, bad := range []string{"", "dev", "v5", "latest"} {
+		_, err := ParseVersion(bad)
+		if err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func TestVersionCompare(t *testing.T) {
+	v := func(s string) Version {
+		out, err := ParseVersion(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return out
+	}
+
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"5.0.2", "5.0.2", 0},
+		{"5.0.2", "5.21.0", -1},
+		{"24.03", "23.03.1", 1},
+		{"19.2.1", "19.2.0", 1},
+		{"1.10", "1.9", 1},
+	}
+
+	for _, tc := range cases {
+		if got := v(tc.a).Compare(v(tc.b)); got != tc.want {
+			t.Errorf("%s vs %s = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestVersionSkew(t *testing.T) {
+	cases := []struct {
+		name     string
+		versions map[string]string
+		errs     []string
+		warnings []string
+	}{
+		{"all equal", map[string]string{"a": "5.0.2", "b": "5.0.2"}, nil, nil},
+		{"patch differs", map[string]string{"a": "23.03.1", "b": "23.03.2", "c": "23.03.1"}, nil,
+			[]string{"MicroOVN patch levels differ between systems (23.3.1 on a, c; 23.3.2 on b)"}},
+		{"release differs", map[string]string{"a": "5.0.2", "b": "5.21.3"},
+			[]string{"MicroOVN versions differ between systems (5.0 on a; 5.21 on b); all members must run the same release"}, nil},
+		{"unparseable", map[string]string{"a": "5.0.2", "b": "garbage"},
+			[]string{`MicroOVN on b: Version "garbage" has no major.minor number`}, nil},
+	}
+
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			errs, warnings := VersionSkew("MicroOVN", tc.versions)
+			if !reflect.DeepEqual(errs, tc.errs) || !reflect.DeepEqual(warnings, tc.warnings) {
+				t.Fatalf("errs=%q warnings=%q\nwant errs=%q warnings=%q", errs, warnings, tc.errs, tc.warnings)
+			}
+		})
+	}
+}
+
+func TestPathsSocket(t *testing.T) {
+	p := Paths{MicroCloudStateDir: "/s/mc", LXDSocket: "/s/lxd.sock", MicroOVNStateDir: "/s/ovn", MicroCephStateDir: "/s/ceph"}
+	got := strings.Join([]string{p.Socket("MicroCloud"), p.Socket("MicroOVN"), p.Socket("MicroCeph"), p.Socket("LXD"), p.Socket("nope")}, " ")
+	want := "/s/mc/control.socket /s/ovn/control.socket /s/ceph/control.socket /s/lxd.sock "
+	if got != want {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
+
+func TestDefaultPathsFromEnvironment(t *testing.T) {
+	t.Setenv("MICROCLOUD_STATE_DIR", "")
+	t.Setenv("SNAP_COMMON", "")
+	t.Setenv("LXD_DIR", "")
+	if got := DefaultMicroCloudStateDir(); got != HostMicroCloudStateDir {
+		t.Fatalf("plain host: %q", got)
+	}
+
+	t.Setenv("SNAP_COMMON", "/var/snap/microcloud/common")
+	if got := DefaultMicroCloudStateDir(); got != SnapMicroCloudStateDir {
+		t.Fatalf("snap: %q", got)
+	}
+
+	t.Setenv("MICROCLOUD_STATE_DIR", "/srv/mc")
+	if got := DefaultMicroCloudStateDir(); got != "/srv/mc" {
+		t.Fatalf("override: %q", got)
+	}
+
+	t.Setenv("LXD_DIR", "/srv/lxd")
+	if got := DefaultLXDSocket(); got != "/srv/lxd/unix.socket" {
+		t.Fatalf("LXD_DIR: %q", got)
+	}
+}
