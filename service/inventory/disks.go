@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,36 +64,52 @@ func DiskPath(id string, deviceID string, devicePath string) string {
 
 // Prober finds what holds a disk beyond what LXD reports.
 type Prober interface {
-	// UsedBy lists holders and on-disk signatures of the named block device ("sdb").
-	UsedBy(ctx context.Context, id string) []string
+	// UsedBy lists mounts, holders and on-disk signatures of a block
+	// device, given its kernel name ("sdb") and device number ("8:16").
+	UsedBy(ctx context.Context, id string, device string) []string
 }
 
-// KernelProber looks at sysfs holders and asks blkid for signatures.
+// KernelProber asks the kernel: mount table, swap, sysfs holders and blkid.
+// It does not trust LXD's "mounted" flag alone: LXD 5.0 misses a whole-disk
+// file system mounted as /.
 type KernelProber struct {
-	// SysClassBlock defaults to /sys/class/block, Dev to /dev.
+	// Test hooks; empty means the real paths.
 	SysClassBlock string
 	Dev           string
+	MountInfo     string
+	Swaps         string
+}
+
+func (p KernelProber) path(value string, def string) string {
+	if value != "" {
+		return value
+	}
+
+	return def
 }
 
 // UsedBy implements Prober.
-func (p KernelProber) UsedBy(ctx context.Context, id string) []string {
-	sysBlock := p.SysClassBlock
-	if sysBlock == "" {
-		sysBlock = "/sys/class/block"
-	}
-
-	dev := p.Dev
-	if dev == "" {
-		dev = "/dev"
-	}
-
+func (p KernelProber) UsedBy(ctx context.Context, id string, device string) []string {
 	var used []string
-	holders, _ := os.ReadDir(filepath.Join(sysBlock, id, "holders"))
+	mountInfo, err := os.ReadFile(p.path(p.MountInfo, "/proc/self/mountinfo"))
+	if err == nil {
+		targets := MountPoints(string(mountInfo), device)
+		if len(targets) > 0 {
+			used = append(used, describeMounts(targets))
+		}
+	}
+
+	swaps, err := os.ReadFile(p.path(p.Swaps, "/proc/swaps"))
+	if err == nil && SwapUses(string(swaps), id) {
+		used = append(used, "swap space")
+	}
+
+	holders, _ := os.ReadDir(filepath.Join(p.path(p.SysClassBlock, "/sys/class/block"), id, "holders"))
 	for _, h := range holders {
 		used = append(used, "held by "+h.Name())
 	}
 
-	sig := blkidSignature(ctx, filepath.Join(dev, id))
+	sig := blkidSignature(ctx, filepath.Join(p.path(p.Dev, "/dev"), id))
 	if sig != "" {
 		used = append(used, sig)
 	}
@@ -101,22 +118,77 @@ func (p KernelProber) UsedBy(ctx context.Context, id string) []string {
 	return used
 }
 
+// MountPoints lists where a block device (major:minor) is mounted, from
+// /proc/self/mountinfo text.
+func MountPoints(mountInfo string, device string) []string {
+	var out []string
+	for _, line := range strings.Split(mountInfo, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 5 || fields[2] != device {
+			continue
+		}
+
+		out = append(out, fields[4])
+	}
+
+	sort.Strings(out)
+	return out
+}
+
+// describeMounts says where a device is mounted, briefly.
+func describeMounts(targets []string) string {
+	if len(targets) > 3 {
+		return fmt.Sprintf("mounted on %s and %d more", strings.Join(targets[:3], ", "), len(targets)-3)
+	}
+
+	return "mounted on " + strings.Join(targets, ", ")
+}
+
+// SwapUses reports whether /proc/swaps lists the device.
+func SwapUses(swaps string, id string) bool {
+	for _, line := range strings.Split(swaps, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 0 && fields[0] == "/dev/"+id {
+			return true
+		}
+	}
+
+	return false
+}
+
 // blkidSignature describes a filesystem, RAID, LVM, Ceph or partition-table
-// signature on the device, or returns "" when there is none (or blkid is
-// unavailable: LXD's partition and mount facts still apply then).
+// signature on the device, or returns "" when there is none. A device that
+// cannot be read is reported as such: a disk whose content is unknown must not
+// be offered for wiping.
 func blkidSignature(ctx context.Context, path string) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 
-	out, err := exec.CommandContext(ctx, "blkid", "-p", "-o", "export", path).Output()
+	var stderr strings.Builder
+	cmd := exec.CommandContext(ctx, "blkid", "-p", "-o", "export", path)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
 		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			// Exit status 2: no signature found.
+		if errors.As(err, &exitErr) && exitErr.ExitCode() == 2 && strings.TrimSpace(stderr.String()) == "" {
+			// No signature found (errors also exit 2, but say why).
 			return ""
 		}
 
-		return ""
+		if errors.Is(err, exec.ErrNotFound) {
+			return ""
+		}
+
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+
+		if msg == "" {
+			msg = err.Error()
+		}
+
+		return "unreadable (" + msg + ")"
 	}
 
 	return DescribeSignature(string(out))

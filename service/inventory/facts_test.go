@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
@@ -132,5 +133,77 @@ func TestInterfaceType(t *testing.T) {
 	down := describeInterface(net.Interface{Name: "eth2", Flags: net.FlagUp}, nil, sysfs)
 	if down.State != "down" {
 		t.Fatalf("up without carrier must be down: %+v", down)
+	}
+}
+
+func TestMountPoints(t *testing.T) {
+	info := `27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+43 27 254:0 /run/netns /run/netns rw,relatime shared:1 - ext4 /dev/vda rw
+50 27 8:17 / /srv rw - xfs /dev/sdb1 rw
+51 27 0:25 / /tmp rw - tmpfs tmpfs rw
+`
+	if got := MountPoints(info, "254:0"); !reflect.DeepEqual(got, []string{"/", "/run/netns"}) {
+		t.Fatalf("254:0 -> %v", got)
+	}
+
+	if got := MountPoints(info, "8:16"); got != nil {
+		t.Fatalf("8:16 -> %v (partition 8:17 is not the disk)", got)
+	}
+
+	many := ""
+	for _, m := range []string{"/a", "/b", "/c", "/d", "/e"} {
+		many += "1 1 8:0 / " + m + " rw - ext4 /dev/sda rw\n"
+	}
+
+	if got := describeMounts(MountPoints(many, "8:0")); got != "mounted on /a, /b, /c and 2 more" {
+		t.Fatalf("many -> %q", got)
+	}
+}
+
+func TestSwapUses(t *testing.T) {
+	swaps := "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/sdc                                partition\t1048572\t\t0\t\t-2\n"
+	if !SwapUses(swaps, "sdc") || SwapUses(swaps, "sdb") {
+		t.Fatal("swap detection")
+	}
+}
+
+func TestKernelProber(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, content string) string {
+		path := filepath.Join(dir, name)
+		err := os.MkdirAll(filepath.Dir(path), 0o755)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		err = os.WriteFile(path, []byte(content), 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return path
+	}
+
+	p := KernelProber{
+		SysClassBlock: filepath.Join(dir, "sys"),
+		Dev:           filepath.Join(dir, "dev"),
+		MountInfo:     write("mountinfo", "27 1 8:0 / / rw - ext4 /dev/sda rw\n"),
+		Swaps:         write("swaps", "Filename Type\n/dev/sdb partition 1 0 -2\n"),
+	}
+
+	write("sys/sdc/holders/dm-0", "")
+	used := p.UsedBy(context.Background(), "sda", "8:0")
+	if len(used) == 0 || used[0] != "mounted on /" {
+		t.Fatalf("sda: %v", used)
+	}
+
+	used = p.UsedBy(context.Background(), "sdb", "8:16")
+	if len(used) == 0 || used[0] != "swap space" {
+		t.Fatalf("sdb: %v", used)
+	}
+
+	used = p.UsedBy(context.Background(), "sdc", "8:32")
+	if len(used) == 0 || used[0] != "held by dm-0" {
+		t.Fatalf("sdc: %v", used)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	lxd "github.com/canonical/lxd/client"
 
@@ -64,7 +65,13 @@ func addLXDFacts(ctx context.Context, client lxd.InstanceServer, sys *types.Syst
 	for _, d := range resources.Storage.Disks {
 		disk := DiskFromLXD(d)
 		if prober != nil {
-			disk.UsedBy = append(disk.UsedBy, prober.UsedBy(ctx, d.ID)...)
+			disk.UsedBy = append(disk.UsedBy, prober.UsedBy(ctx, d.ID, d.Device)...)
+		}
+
+		for _, u := range disk.UsedBy {
+			if strings.HasPrefix(u, "mounted on ") {
+				disk.Mounted = true
+			}
 		}
 
 		sys.Disks = append(sys.Disks, disk)
