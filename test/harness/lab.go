@@ -17,7 +17,35 @@ func LabDir() string {
 		return dir
 	}
 
-	return "/var/lib/microcloud-lab"
+	return "/var/lib/microcloud-lab" + labSuffix()
+}
+
+// labSuffix distinguishes side-by-side labs (LAB_ID).
+func labSuffix() string {
+	if id := os.Getenv("LAB_ID"); id != "" {
+		return "-" + id
+	}
+
+	return ""
+}
+
+// NetnsName is the network namespace of a node ("micro01", or "<LAB_ID>-micro01").
+func NetnsName(node string) string {
+	if id := os.Getenv("LAB_ID"); id != "" {
+		return id + "-" + node
+	}
+
+	return node
+}
+
+// NSDir holds the files that keep the nodes' mount and UTS namespaces.
+func NSDir() string {
+	return "/run/microcloud-lab" + labSuffix()
+}
+
+// SwitchNetns is the lab's switch namespace.
+func SwitchNetns() string {
+	return "mclab-sw" + labSuffix()
 }
 
 // Lab is a running lab of nodes micro01..micro0N.
@@ -125,6 +153,8 @@ func MgmtIP(node string) string {
 func (l *Lab) DumpLogs(t testing.TB) {
 	for _, node := range l.Nodes {
 		logs, _ := filepath.Glob(filepath.Join(l.NodeDir(node), "log", "*.log"))
+		more, _ := filepath.Glob(filepath.Join(l.NodeDir(node), "*", "logs", "*"))
+		logs = append(logs, more...)
 		for _, f := range logs {
 			data, err := os.ReadFile(f)
 			if err != nil {

@@ -1,0 +1,59 @@
+package labovn
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/microcloud-project/microcloud/test/labsvc"
+)
+
+func (n *Node) controllerProc() labsvc.Proc {
+	cert, key := n.layout.Cert("ovn-controller")
+	run := filepath.Join(n.layout.Run, "chassis")
+	return labsvc.Proc{
+		Name:    "ovn-controller",
+		PidFile: filepath.Join(n.layout.Run, "ovn-controller.pid"),
+		LogFile: filepath.Join(n.layout.Logs, "ovn-controller.out"),
+		// Debian's ovn-controller 23.03 refuses --unixctl: its control
+		// socket goes to $OVN_RUNDIR/ovn-controller.<pid>.ctl.
+		Command: []string{"ovn-controller", "unix:" + filepath.Join(OVSRunDir, "db.sock"),
+			"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + n.layout.CACert(),
+			"--pidfile=" + filepath.Join(run, "ovn-controller.pid"),
+			"--log-file=" + filepath.Join(n.layout.Logs, "ovn-controller.log"), "-vconsole:off"},
+		Env: append(ovsEnv(n.layout), "OVN_RUNDIR="+run),
+	}
+}
+
+// configureChassis tells ovn-controller who this chassis is and where the
+// southbound database and the tunnel endpoint are.
+func (n *Node) configureChassis(ctx context.Context, encapIP string, centralIPs []string) error {
+	_, err := n.vsctl(ctx, "set", "open_vswitch", ".",
+		"external_ids:system-id="+n.name,
+		"external_ids:hostname="+n.name,
+		"external_ids:ovn-remote="+Connect("ssl", centralIPs, SBPort),
+		"external_ids:ovn-encap-type=geneve",
+		"external_ids:ovn-encap-ip="+encapIP,
+		"external_ids:ovn-bridge-datapath-type=netdev")
+	return err
+}
+
+// setRemote points ovn-controller (and LXD) at the current centrals.
+func (n *Node) setRemote(ctx context.Context, centralIPs []string) error {
+	_, err := n.vsctl(ctx, "set", "open_vswitch", ".", "external_ids:ovn-remote="+Connect("ssl", centralIPs, SBPort))
+	return err
+}
+
+func (n *Node) startChassis() error {
+	err := os.MkdirAll(filepath.Join(n.layout.Run, "chassis"), 0o755)
+	if err != nil {
+		return err
+	}
+
+	return n.controllerProc().Start()
+}
+
+func (n *Node) stopChassis() {
+	_ = n.controllerProc().Stop(10 * time.Second)
+}
