@@ -102,9 +102,11 @@ func TestLabUpDown(t *testing.T) {
 	}
 
 	nsInodes := map[string]bool{}
-	for _, node := range append(lab.Nodes, "mclab-sw") {
-		nsInodes[inode(t, "/run/netns/"+node)] = true
+	for _, node := range lab.Nodes {
+		nsInodes[inode(t, "/run/netns/"+harness.NetnsName(node))] = true
 	}
+
+	nsInodes[inode(t, "/run/netns/"+harness.SwitchNetns())] = true
 
 	harness.LabDown(t)
 	assertLabGone(t, pids, nsInodes)
@@ -267,13 +269,19 @@ func inode(t *testing.T, path string) string {
 func assertLabGone(t *testing.T, pids []string, nsInodes map[string]bool) {
 	t.Helper()
 	res := harness.Run(t, 10*time.Second, "ip", "netns", "list")
-	if regexp.MustCompile(`(?m)^(micro0\d|mclab-sw)\b`).MatchString(res.Stdout) {
-		t.Fatalf("namespaces left: %s", res.Stdout)
+	for _, line := range strings.Split(res.Stdout, "\n") {
+		name := strings.Fields(line + " x")[0]
+		if name == harness.SwitchNetns() || regexp.MustCompile(`^`+regexp.QuoteMeta(harness.NetnsName("micro"))+`0\d$`).MatchString(name) {
+			t.Fatalf("namespaces left: %s", res.Stdout)
+		}
 	}
 
+	// The blackholes are shared by side-by-side labs: only the last one
+	// down removes them.
+	others, _ := filepath.Glob("/run/microcloud-lab*")
 	for _, family := range []string{"-4", "-6"} {
 		res = harness.Run(t, 10*time.Second, "ip", family, "route", "show", "type", "blackhole")
-		if regexp.MustCompile(`10\.9[4-9]\.|fd9[4-9]:`).MatchString(res.Stdout) {
+		if len(others) == 0 && regexp.MustCompile(`10\.9[4-9]\.|fd9[4-9]:`).MatchString(res.Stdout) {
 			t.Fatalf("blackhole routes left (%s): %s", family, res.Stdout)
 		}
 	}
@@ -284,7 +292,14 @@ func assertLabGone(t *testing.T, pids []string, nsInodes map[string]bool) {
 	}
 
 	for _, line := range strings.Split(string(mounts), "\n") {
-		if strings.Contains(line, harness.LabDir()) || strings.Contains(line, "/run/microcloud-lab") || strings.Contains(line, "/run/netns/micro") {
+		fields := strings.Fields(line)
+		if len(fields) < 5 {
+			continue
+		}
+
+		target := fields[4]
+		if strings.HasPrefix(target, harness.LabDir()+"/") || strings.HasPrefix(target, harness.NSDir()) ||
+			strings.HasPrefix(target, "/run/netns/"+harness.NetnsName("micro")) {
 			t.Fatalf("mount left: %s", line)
 		}
 	}
