@@ -109,7 +109,7 @@ func (p KernelProber) UsedBy(ctx context.Context, id string, device string) []st
 		used = append(used, "held by "+h.Name())
 	}
 
-	sig := blkidSignature(ctx, filepath.Join(p.path(p.Dev, "/dev"), id))
+	sig := Signature(ctx, filepath.Join(p.path(p.Dev, "/dev"), id))
 	if sig != "" {
 		used = append(used, sig)
 	}
@@ -156,11 +156,11 @@ func SwapUses(swaps string, id string) bool {
 	return false
 }
 
-// blkidSignature describes a filesystem, RAID, LVM, Ceph or partition-table
-// signature on the device, or returns "" when there is none. A device that
-// cannot be read is reported as such: a disk whose content is unknown must not
-// be offered for wiping.
-func blkidSignature(ctx context.Context, path string) string {
+// Signature describes a filesystem, RAID, LVM, Ceph or partition-table
+// signature on the device (from blkid), or returns "" when there is none. A
+// device that cannot be read is reported as such: a disk whose content is
+// unknown must not be offered for wiping.
+func Signature(ctx context.Context, path string) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 

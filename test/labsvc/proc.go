@@ -28,21 +28,28 @@ type Proc struct {
 	Env     []string
 }
 
-// Pid returns the PID from the PID file if that process is alive and still
-// runs the recorded program.
+// Pid returns the PID from the PID file if that process still runs. The
+// file records the process's start time too: a PID with the same start time
+// is the same process, whatever a program does to its command line
+// (ovn-controller rewrites it) and however PIDs are recycled.
 func (p Proc) Pid() (int, bool) {
 	data, err := os.ReadFile(p.PidFile)
 	if err != nil {
 		return 0, false
 	}
 
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	fields := strings.Fields(string(data))
+	if len(fields) != 2 {
+		return 0, false
+	}
+
+	pid, err := strconv.Atoi(fields[0])
 	if err != nil || pid <= 0 {
 		return 0, false
 	}
 
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil || !strings.HasPrefix(string(cmdline), p.Command[0]) {
+	start, ok := startTime(pid)
+	if !ok || start != fields[1] {
 		return 0, false
 	}
 
@@ -52,6 +59,27 @@ func (p Proc) Pid() (int, bool) {
 	}
 
 	return pid, true
+}
+
+// startTime reads a process's start time (field 22 of /proc/PID/stat).
+func startTime(pid int) (string, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", false
+	}
+
+	// The command name (field 2) may contain spaces: count after its ")".
+	end := strings.LastIndexByte(string(data), ')')
+	if end < 0 {
+		return "", false
+	}
+
+	fields := strings.Fields(string(data)[end+1:])
+	if len(fields) < 20 {
+		return "", false
+	}
+
+	return fields[19], true
 }
 
 // Alive reports whether the program runs.
@@ -83,7 +111,8 @@ func (p Proc) Start() error {
 		return fmt.Errorf("Failed to start %s: %w", p.Name, err)
 	}
 
-	err = os.WriteFile(p.PidFile, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o640)
+	start, _ := startTime(cmd.Process.Pid)
+	err = os.WriteFile(p.PidFile, []byte(fmt.Sprintf("%d %s\n", cmd.Process.Pid, start)), 0o640)
 	if err != nil {
 		_ = cmd.Process.Kill()
 		return err

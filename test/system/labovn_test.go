@@ -336,6 +336,6 @@ func assertNoOVNPrograms(t *testing.T, lab *harness.Lab, node string) {
 	t.Helper()
 	out := lab.MustExec(t, 10*time.Second, node, "sh", "-c", "ps -eo args | grep -E '^(ovsdb-server|ovs-vswitchd|ovn-controller|ovn-northd) ' | grep "+lab.NodeDir(node)+" || true")
 	if strings.TrimSpace(out) != "" {
-		t.Fatalf("%s runs OVN programs after a refused join:\n%s", node, out)
+		t.Fatalf("%s still runs OVN programs:\n%s", node, out)
 	}
 }
