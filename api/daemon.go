@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/canonical/lxd/shared/logger"
@@ -14,6 +15,7 @@ import (
 	"github.com/canonical/microcluster/v2/rest"
 	"github.com/canonical/microcluster/v2/state"
 
+	"github.com/microcloud-project/microcloud/api/session"
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/version"
@@ -31,11 +33,22 @@ type Config struct {
 	// WatchInterval is how often service sockets are checked for services
 	// appearing or disappearing.
 	WatchInterval time.Duration
+
+	// SessionAddress is where peers reach this daemon before it belongs to
+	// a MicroCloud ("[::]:9443"); empty disables the listener.
+	SessionAddress string
 }
+
+// DefaultPort is MicroCloud's port.
+const DefaultPort = 9443
 
 // Daemon holds what the endpoint handlers share.
 type Daemon struct {
-	config Config
+	config   Config
+	sessions *session.Manager
+
+	mu    sync.Mutex
+	state state.State
 }
 
 // Run starts microcloudd and blocks until it stops (SIGTERM, SIGINT, SIGQUIT,
@@ -51,18 +64,24 @@ func Run(ctx context.Context, config Config) error {
 	}
 
 	d := &Daemon{config: config}
+	d.sessions, err = d.newSessionManager()
+	if err != nil {
+		return err
+	}
+
 	app, err := microcluster.App(microcluster.Args{StateDir: config.Paths.MicroCloudStateDir})
 	if err != nil {
 		return err
 	}
 
 	return app.Start(ctx, microcluster.DaemonArgs{
-		Verbose:           config.Verbose,
-		Debug:             config.Debug,
-		Version:           version.Version(),
-		HeartbeatInterval: config.HeartbeatInterval,
-		APIExtensions:     version.APIExtensions,
-		ExtensionServers:  d.servers(),
+		Verbose:              config.Verbose,
+		Debug:                config.Debug,
+		PreInitListenAddress: config.SessionAddress,
+		Version:              version.Version(),
+		HeartbeatInterval:    config.HeartbeatInterval,
+		APIExtensions:        version.APIExtensions,
+		ExtensionServers:     d.servers(),
 		Hooks: &state.Hooks{
 			OnStart: d.onStart,
 		},
@@ -97,7 +116,20 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.servicesEndpoint(),
 					d.systemEndpoint(),
 					d.tunnelEndpoint(),
+					d.sessionEndpoint(),
+					d.sessionConfirmEndpoint(),
 				},
+			}},
+		},
+		// Peers reach the session endpoints before this machine belongs to
+		// a MicroCloud, on the pre-init listener; they authenticate with the
+		// session passphrase, not with certificates.
+		"session": {
+			CoreAPI: true,
+			PreInit: true,
+			Resources: []rest.Resources{{
+				PathPrefix: types.APIVersion,
+				Endpoints:  []rest.Endpoint{d.sessionPeerEndpoint()},
 			}},
 		},
 	}
@@ -106,6 +138,9 @@ func (d *Daemon) servers() map[string]rest.Server {
 // onStart watches for services being installed or removed, so that the
 // machine's advertised service list stays current.
 func (d *Daemon) onStart(ctx context.Context, s state.State) error {
+	d.mu.Lock()
+	d.state = s
+	d.mu.Unlock()
 	go service.Watch(ctx, d.config.Paths, d.config.WatchInterval, func(t types.ServiceType, present bool) {
 		if present {
 			logger.Info("Service appeared", logger.Ctx{"service": t, "socket": d.config.Paths.Socket(t)})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"path/filepath"
 
@@ -24,15 +25,19 @@ func (d *Daemon) servicesEndpoint() rest.Endpoint {
 }
 
 func (d *Daemon) servicesGet(s state.State, r *http.Request) response.Response {
+	return response.SyncResponse(true, d.services(r.Context(), s))
+}
+
+// services is MicroCloud itself followed by the detected services.
+func (d *Daemon) services(ctx context.Context, s state.State) []types.ServiceState {
 	self := types.ServiceState{
 		Type:       types.MicroCloud,
 		Present:    true,
 		Version:    version.Version(),
 		Extensions: version.APIExtensions,
-		Clustered:  s.Database().IsOpen(r.Context()) == nil,
+		Clustered:  s != nil && s.Database().IsOpen(ctx) == nil,
 		Endpoint:   filepath.Join(d.config.Paths.MicroCloudStateDir, "control.socket"),
 	}
 
-	out := append([]types.ServiceState{self}, service.Detect(r.Context(), d.config.Paths)...)
-	return response.SyncResponse(true, out)
+	return append([]types.ServiceState{self}, service.Detect(ctx, d.config.Paths)...)
 }

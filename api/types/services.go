@@ -80,3 +80,32 @@ func (s ServiceState) HasExtension(name string) bool {
 func (s ServiceState) Usable() bool {
 	return s.Present && s.Error == ""
 }
+
+// GatedExtensions are the API extensions MicroCloud decides plans on (join
+// mechanics, OVN, wipe, CephFS, underlay). Announcements and session peers
+// carry only these; a daemon's full list is in GET /1.0/services.
+var GatedExtensions = map[string]bool{
+	"clustering_join_token":         true,
+	"explicit_trust_token":          true,
+	"network_type_ovn":              true,
+	"network_type_physical":         true,
+	"storage_pool_source_wipe":      true,
+	"storage_cephfs_create_missing": true,
+	"storage_remote_drop_source":    true,
+	"storage_ceph_use_rbd_defaults": true,
+	"instances_migration_stateful":  true,
+	"custom_encapsulation_ip":       true,
+}
+
+// Gated returns a copy with only the gated extensions.
+func (s ServiceState) Gated() ServiceState {
+	out := s
+	out.Extensions = nil
+	for _, e := range s.Extensions {
+		if GatedExtensions[e] {
+			out.Extensions = append(out.Extensions, e)
+		}
+	}
+
+	return out
+}

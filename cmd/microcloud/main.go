@@ -84,6 +84,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newShutdownCommand(g),
 		newClusterCommand(g),
 		newServiceCommand(g),
+		newJoinCommand(g),
 	)
 
 	return root

@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	config := api.Config{Paths: service.DefaultPaths()}
+	config := api.Config{Paths: service.DefaultPaths(), SessionAddress: fmt.Sprintf("[::]:%d", api.DefaultPort)}
 	cmd := &cobra.Command{
 		Use:               "microcloudd",
 		Short:             "The MicroCloud daemon",
@@ -38,6 +38,7 @@ func main() {
 	flags.StringVar(&config.Paths.MicroOVNStateDir, "microovn-state-dir", config.Paths.MicroOVNStateDir, "MicroOVN's state directory")
 	flags.StringVar(&config.Paths.MicroCephStateDir, "microceph-state-dir", config.Paths.MicroCephStateDir, "MicroCeph's state directory")
 	flags.DurationVar(&config.HeartbeatInterval, "heartbeat", 0, "interval between cluster heartbeats (default 10s)")
+	flags.StringVar(&config.SessionAddress, "session-address", config.SessionAddress, "where joining machines reach this daemon before it is part of a MicroCloud (empty: nowhere)")
 	cmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see 'microcloudd --help')", err)
 	})

@@ -100,6 +100,24 @@ func (p *Process) Stop(timeout time.Duration) error {
 	}
 }
 
+// Wait waits up to timeout for the process to end by itself; it reports
+// whether it did, and its exit error.
+func (p *Process) Wait(timeout time.Duration) (bool, error) {
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return true, err
+	case <-time.After(timeout):
+		return false, nil
+	}
+}
+
+// Output returns what the process wrote so far.
+func (p *Process) Output() string {
+	data, _ := os.ReadFile(p.Log)
+	return string(data)
+}
+
 // Exited reports whether the process has ended, and how.
 func (p *Process) Exited() (bool, error) {
 	select {
@@ -129,6 +147,11 @@ func Run(t testing.TB, timeout time.Duration, name string, args ...string) Resul
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	cmd.Stdin = nil
+	// On timeout kill the whole process group: `lab exec` runs the command
+	// as a child that would otherwise outlive it and hold the pipes.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
 	if ctx.Err() != nil {

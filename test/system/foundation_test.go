@@ -43,7 +43,7 @@ func startDaemons(t *testing.T, names ...string) []*daemon {
 		d.proc = harness.Start(t, filepath.Join(base, name+".log"), bin,
 			"--state-dir", d.stateDir, "--lxd-socket", filepath.Join(base, "no-lxd.socket"),
 			"--microovn-state-dir", filepath.Join(base, "no-ovn"), "--microceph-state-dir", filepath.Join(base, "no-ceph"),
-			"--heartbeat", "2s", "--verbose")
+			"--session-address", d.address, "--heartbeat", "2s", "--verbose")
 		out = append(out, d)
 	}
 
