@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -21,83 +20,161 @@ type TextQuestion struct {
 	Prompt      string
 	Default     string
 	Placeholder string
-	Validate    func(string) error
+	// Validate checks the answer (after the default is applied) when Enter
+	// is pressed; its error is shown under the question, which stays open.
+	Validate func(string) error
+	// Secret hides what is typed (and the answer, once given).
+	Secret bool
 }
 
-// textModel is the bubbletea model of a TextQuestion. Update and View are
+// TextModel is the bubbletea model of a TextQuestion. Update and View are
 // pure: tests drive them with messages.
-type textModel struct {
+type TextModel struct {
 	q         TextQuestion
 	input     textinput.Model
 	err       error
 	value     string
+	width     int
 	done      bool
 	cancelled bool
 }
 
-func newTextModel(q TextQuestion) textModel {
+// NewTextModel builds the model of q.
+func NewTextModel(q TextQuestion) TextModel {
 	in := textinput.New()
 	in.Placeholder = q.Placeholder
+	in.PlaceholderStyle = Styles.Hint
 	in.Prompt = ""
+	if q.Secret {
+		in.EchoMode = textinput.EchoPassword
+		in.EchoCharacter = '•'
+	}
+
 	in.Focus()
-	return textModel{q: q, input: in}
+	m := TextModel{q: q, input: in, width: DefaultWidth}
+	m.input.Width = m.inputRoom()
+	return m
 }
 
-func (m textModel) Init() tea.Cmd {
+// inputRoom is the width the input scrolls in: what is left on the
+// question's last line, or a line of its own. The input needs it in Update,
+// not only in View, to keep the cursor in sight as the text grows.
+func (m TextModel) inputRoom() int {
+	_, room := promptLayout(m.q.Prompt, m.q.Default, m.width)
+	if room < minAnswerRoom {
+		room = m.width - 2
+	}
+
+	return max(1, room-2)
+}
+
+// Init starts the cursor blinking.
+func (m TextModel) Init() tea.Cmd {
 	return textinput.Blink
 }
 
-func (m textModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if key, ok := msg.(tea.KeyMsg); ok {
-		switch key.Type {
+// Update handles Enter (default, then validation), Esc/Ctrl-C and editing.
+func (m TextModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.done || m.cancelled {
+		return m, nil
+	}
+
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width = msg.Width
+		m.input.Width = m.inputRoom()
+		return m, nil
+	case tea.KeyMsg:
+		switch msg.Type {
 		case tea.KeyEsc, tea.KeyCtrlC:
 			m.cancelled = true
 			return m, tea.Quit
 		case tea.KeyEnter:
-			value := strings.TrimSpace(m.input.Value())
-			if value == "" {
-				value = m.q.Default
-			}
-
-			if m.q.Validate != nil {
-				m.err = m.q.Validate(value)
-				if m.err != nil {
-					return m, nil
-				}
+			value, err := m.q.answer(m.input.Value())
+			if err != nil {
+				m.err = err
+				return m, nil
 			}
 
 			m.value, m.done = value, true
 			return m, tea.Quit
 		}
+
+		m.err = nil
 	}
 
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	m.err = nil
 	return m, cmd
 }
 
-func (m textModel) View() string {
-	var b strings.Builder
-	b.WriteString(Styles.Question.Render(m.q.Prompt))
-	if m.q.Default != "" {
-		b.WriteString(Styles.Hint.Render(" [default=" + m.q.Default + "]"))
+// answer applies the default and the validation to what was typed.
+func (q TextQuestion) answer(typed string) (string, error) {
+	value := strings.TrimSpace(typed)
+	if value == "" {
+		value = q.Default
 	}
 
-	b.WriteString(": ")
+	if q.Validate != nil {
+		err := q.Validate(value)
+		if err != nil {
+			return "", err
+		}
+	}
+
+	return value, nil
+}
+
+// View shows the question (wrapped to the width), the input and, after a
+// refused answer, why.
+func (m TextModel) View() string {
+	lines, room := promptLayout(m.q.Prompt, m.q.Default, m.width)
+	answer := ""
+	switch {
+	case m.done && m.q.Secret:
+		answer = strings.Repeat("•", min(8, len(m.value)))
+	case m.done:
+		answer = m.value
+	case !m.cancelled:
+		if room < minAnswerRoom {
+			lines = append(lines, "  ")
+		}
+
+		answer = m.input.View()
+	}
+
+	if m.done && cellWidth(answer) > room {
+		lines = append(lines, "  ")
+		room = m.width - 2
+	}
+
 	if m.done {
-		b.WriteString(m.value + "\n")
-		return b.String()
+		answer = truncate(answer, room)
 	}
 
-	b.WriteString(m.input.View())
-	b.WriteString("\n")
+	lines[len(lines)-1] += answer
 	if m.err != nil {
-		b.WriteString(Styles.Error.Render("  " + m.err.Error()))
-		b.WriteString("\n")
+		for _, l := range wrap(m.err.Error(), m.width-2) {
+			lines = append(lines, Styles.Error.Render("  "+l))
+		}
 	}
 
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// Value is the answer (valid once Done).
+func (m TextModel) Value() string {
+	return m.value
+}
+
+// Done reports whether the question was answered.
+func (m TextModel) Done() bool {
+	return m.done
+}
+
+// Cancelled reports whether the operator pressed Esc or Ctrl-C.
+func (m TextModel) Cancelled() bool {
+	return m.cancelled
 }
 
 // IsTerminal reports whether f is a terminal.
@@ -108,37 +185,51 @@ func IsTerminal(f *os.File) bool {
 // Ask runs a question. On a terminal it is interactive; otherwise one line
 // is read from in (so that answers can be piped), validated the same way.
 func Ask(in io.Reader, out io.Writer, q TextQuestion) (string, error) {
-	f, isFile := in.(*os.File)
-	if !isFile || !IsTerminal(f) {
-		line, err := bufio.NewReader(in).ReadString('\n')
-		if err != nil && (err != io.EOF || line == "") {
+	if !isTerminalReader(in) {
+		line, err := readLine(in)
+		if err != nil {
 			return "", fmt.Errorf("No answer to %q on standard input", q.Prompt)
 		}
 
-		value := strings.TrimSpace(line)
-		if value == "" {
-			value = q.Default
-		}
-
-		if q.Validate != nil {
-			err := q.Validate(value)
-			if err != nil {
-				return "", err
-			}
-		}
-
-		return value, nil
+		return q.answer(line)
 	}
 
-	final, err := tea.NewProgram(newTextModel(q), tea.WithInput(in), tea.WithOutput(out)).Run()
+	final, err := runModel(in, out, NewTextModel(q))
 	if err != nil {
 		return "", err
 	}
 
-	m := final.(textModel)
+	m := final.(TextModel)
 	if m.cancelled {
 		return "", ErrCancelled
 	}
 
 	return m.value, nil
+}
+
+// readLine reads one line, a byte at a time: a buffered reader would take
+// the following answers from a pipe with it, and the next question would
+// find nothing. A last line without a newline counts; no input at all is an
+// error.
+func readLine(in io.Reader) (string, error) {
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := in.Read(b)
+		if n == 1 {
+			if b[0] == '\n' {
+				return strings.TrimSuffix(string(line), "\r"), nil
+			}
+
+			line = append(line, b[0])
+		}
+
+		if err != nil {
+			if errors.Is(err, io.EOF) && len(line) > 0 {
+				return string(line), nil
+			}
+
+			return "", err
+		}
+	}
 }
