@@ -8,6 +8,8 @@ import (
 
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/microcluster/v2/microcluster"
+
+	"github.com/microcloud-project/microcloud/api/client"
 )
 
 // Member is one member of a service's cluster, in the same shape for every
@@ -21,6 +23,9 @@ type Member struct {
 
 // MicroclusterMembers lists the members of a microcluster-based service.
 func MicroclusterMembers(ctx context.Context, app *microcluster.MicroCluster) ([]Member, error) {
+	ctx, cancel := client.WithDeadline(ctx)
+	defer cancel()
+
 	c, err := app.LocalClient()
 	if err != nil {
 		return nil, err

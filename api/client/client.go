@@ -163,6 +163,9 @@ func (c *Client) StateDir() string {
 // Status reports the daemon's name, address, version and whether it is
 // initialised (GET /core/1.0).
 func (c *Client) Status(ctx context.Context) (*Status, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	status := &Status{}
 	err := c.mc.Query(ctx, "GET", "core/1.0", nil, nil, status)
 	if err != nil {
@@ -199,38 +202,59 @@ func (c *Client) WaitReady(ctx context.Context) error {
 
 // Shutdown asks the daemon to stop.
 func (c *Client) Shutdown(ctx context.Context) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	return c.explain(c.mc.ShutdownDaemon(ctx))
 }
 
 // Members lists the members of the MicroCloud cluster.
 func (c *Client) Members(ctx context.Context) ([]mctypes.ClusterMember, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	members, err := c.mc.GetClusterMembers(ctx)
 	return members, c.explain(err)
 }
 
 // RemoveMember removes a member from the MicroCloud cluster only.
 func (c *Client) RemoveMember(ctx context.Context, name string, force bool) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	return c.explain(c.mc.DeleteClusterMember(ctx, name, force))
 }
 
 // Bootstrap makes this daemon the first member of a new MicroCloud cluster.
 func (c *Client) Bootstrap(ctx context.Context, name string, address string, initConfig map[string]string) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	return c.explain(c.app.NewCluster(ctx, name, address, initConfig))
 }
 
 // Join makes this daemon join a MicroCloud cluster with a token.
 func (c *Client) Join(ctx context.Context, name string, address string, token string, initConfig map[string]string) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	return c.explain(c.app.JoinCluster(ctx, name, address, token, initConfig))
 }
 
 // NewJoinToken issues a join token for the named machine.
 func (c *Client) NewJoinToken(ctx context.Context, name string, expireAfter time.Duration) (string, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	token, err := c.mc.RequestToken(ctx, name, expireAfter)
 	return token, c.explain(err)
 }
 
 // Services reports the services of the daemon's machine.
 func (c *Client) Services(ctx context.Context) ([]types.ServiceState, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	var out []types.ServiceState
 	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("services"), nil, &out)
 	return out, c.explain(err)
@@ -238,6 +262,9 @@ func (c *Client) Services(ctx context.Context) ([]types.ServiceState, error) {
 
 // System reports the interfaces and disks of the daemon's machine.
 func (c *Client) System(ctx context.Context) (*types.System, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	out := &types.System{}
 	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("system"), nil, out)
 	if err != nil {

@@ -109,3 +109,10 @@ func (s ServiceState) Gated() ServiceState {
 
 	return out
 }
+
+// OVNPKI is MicroOVN's client PKI on a machine (GET /1.0/ovn-pki).
+type OVNPKI struct {
+	CACert     string `json:"ca_cert"`
+	ClientCert string `json:"client_cert"`
+	ClientKey  string `json:"client_key"`
+}

@@ -145,3 +145,26 @@ type SessionStop struct {
 type SessionPing struct {
 	SessionID string `json:"session_id"`
 }
+
+// SessionInventory is what a confirmed joiner tells its initiator about
+// itself, so that the plan can be made and checked before anything changes.
+type SessionInventory struct {
+	Services []ServiceState `json:"services"`
+	System   System         `json:"system"`
+}
+
+// SessionClusterJoin tells a confirmed joiner to join MicroCloud.
+type SessionClusterJoin struct {
+	SessionID string `json:"session_id"`
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+	Token     string `json:"token"`
+}
+
+// SessionSnapshot describes the current session (GET /1.0/session).
+type SessionSnapshot struct {
+	Session   SessionInfo   `json:"session"`
+	Peers     []SessionPeer `json:"peers,omitempty"`
+	Initiator *SessionPeer  `json:"initiator,omitempty"`
+	Confirmed bool          `json:"confirmed"`
+}

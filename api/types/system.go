@@ -8,6 +8,13 @@ type System struct {
 	Interfaces []Interface `json:"interfaces" yaml:"interfaces"`
 	Disks      []Disk      `json:"disks" yaml:"disks"`
 
+	// StorageDrivers are the storage drivers LXD supports here.
+	StorageDrivers []string `json:"storage_drivers,omitempty" yaml:"storage_drivers,omitempty"`
+
+	// RBD is true when the kernel can map Ceph block devices (instances
+	// can then start on a Ceph pool).
+	RBD bool `json:"rbd" yaml:"rbd"`
+
 	// Warnings explain gaps in the inventory (for example LXD unreachable, so
 	// no disks and no "managed" flags).
 	Warnings []string `json:"warnings,omitempty" yaml:"warnings,omitempty"`

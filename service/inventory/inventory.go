@@ -21,6 +21,8 @@ func Gather(ctx context.Context, lxdSocket string, prober Prober) (*types.System
 	}
 
 	sys := &types.System{Name: name, Disks: []types.Disk{}}
+	_, err = os.Stat("/sys/bus/rbd")
+	sys.RBD = err == nil
 
 	sys.Interfaces, err = Interfaces()
 	if err != nil {
@@ -41,6 +43,15 @@ func Gather(ctx context.Context, lxdSocket string, prober Prober) (*types.System
 }
 
 func addLXDFacts(ctx context.Context, client lxd.InstanceServer, sys *types.System, prober Prober) error {
+	server, _, err := client.GetServer()
+	if err != nil {
+		return err
+	}
+
+	for _, d := range server.Environment.StorageSupportedDrivers {
+		sys.StorageDrivers = append(sys.StorageDrivers, d.Name)
+	}
+
 	networks, err := client.GetNetworks()
 	if err != nil {
 		return err

@@ -1,0 +1,150 @@
+package service
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"time"
+
+	lxd "github.com/canonical/lxd/client"
+	"github.com/canonical/lxd/shared"
+	"github.com/canonical/lxd/shared/api"
+
+	"github.com/microcloud-project/microcloud/api/types"
+)
+
+// LXD is an LXD server through the LXD client library.
+type LXD struct {
+	client lxd.InstanceServer
+}
+
+// NewLXD wraps an LXD client.
+func NewLXD(c lxd.InstanceServer) *LXD {
+	return &LXD{client: c}
+}
+
+// Client is the LXD client, for pools, networks and profiles.
+func (l *LXD) Client() lxd.InstanceServer {
+	return l.client
+}
+
+// Type implements Service.
+func (l *LXD) Type() types.ServiceType {
+	return types.LXD
+}
+
+// Status implements Service.
+func (l *LXD) Status(ctx context.Context) (types.ServiceState, error) {
+	server, _, err := l.client.GetServer()
+	if err != nil {
+		return types.ServiceState{}, fmt.Errorf("LXD did not answer: %w", err)
+	}
+
+	return types.ServiceState{Type: types.LXD, Present: true, Version: server.Environment.ServerVersion, Extensions: server.APIExtensions, Clustered: server.Environment.ServerClustered}, nil
+}
+
+// Bootstrap implements Service (config is unused: LXD's bootstrap takes
+// none).
+func (l *LXD) Bootstrap(ctx context.Context, name string, address string, config map[string]string) error {
+	return LXDBootstrap(ctx, l.client, name, address)
+}
+
+// IssueToken implements Service.
+func (l *LXD) IssueToken(ctx context.Context, name string) (string, error) {
+	_ = l.RevokeToken(ctx, name)
+	return LXDIssueToken(l.client, name)
+}
+
+// RevokeToken implements Service: LXD's tokens are pending operations.
+func (l *LXD) RevokeToken(ctx context.Context, name string) error {
+	ops, err := l.client.GetOperations()
+	if err != nil {
+		return err
+	}
+
+	for _, op := range ops {
+		if op.Class != api.OperationClassToken || op.StatusCode != api.Running {
+			continue
+		}
+
+		token, err := op.ToClusterJoinToken()
+		if err == nil && token.ServerName == name {
+			err := l.client.DeleteOperation(op.ID)
+			if err != nil {
+				return err
+			}
+		}
+	}
+
+	return nil
+}
+
+// Join implements Service. The cluster certificate is fetched from a
+// member named in the token and checked against the token's fingerprint, as
+// `lxd init` does.
+func (l *LXD) Join(ctx context.Context, name string, address string, token string, config map[string]string) error {
+	joinToken, err := shared.JoinTokenDecode(token)
+	if err != nil {
+		return fmt.Errorf("Invalid LXD join token: %w", err)
+	}
+
+	var certPEM string
+	var lastErr error
+	for _, addr := range joinToken.Addresses {
+		certPEM, lastErr = remoteCertificate(ctx, addr)
+		if lastErr == nil {
+			break
+		}
+	}
+
+	if certPEM == "" {
+		return fmt.Errorf("No LXD cluster member in the token answered: %w", lastErr)
+	}
+
+	return LXDJoin(ctx, l.client, token, certPEM, address, nil)
+}
+
+// remoteCertificate reads the certificate an LXD member presents.
+func remoteCertificate(ctx context.Context, address string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}}} // Checked against the token below.
+	conn, err := d.DialContext(ctx, "tcp", address)
+	if err != nil {
+		return "", err
+	}
+
+	defer conn.Close()
+	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
+	if len(certs) == 0 {
+		return "", fmt.Errorf("%s presented no certificate", address)
+	}
+
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Raw})), nil
+}
+
+// Members implements Service.
+func (l *LXD) Members(ctx context.Context) ([]Member, error) {
+	server, _, err := l.client.GetServer()
+	if err != nil {
+		return nil, err
+	}
+
+	if !server.Environment.ServerClustered {
+		return nil, nil
+	}
+
+	return LXDMembers(l.client)
+}
+
+// RemoveMember implements Service.
+func (l *LXD) RemoveMember(ctx context.Context, name string, force bool) error {
+	return l.client.DeleteClusterMember(name, force)
+}
+
+// notFound reports LXD's 404.
+func notFound(err error) bool {
+	return api.StatusErrorCheck(err, http.StatusNotFound)
+}
