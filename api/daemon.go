@@ -118,6 +118,8 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.tunnelEndpoint(),
 					d.sessionEndpoint(),
 					d.sessionConfirmEndpoint(),
+					d.sessionPeersEndpoint(),
+					d.ovnPKIEndpoint(),
 				},
 			}},
 		},

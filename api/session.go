@@ -15,11 +15,14 @@ import (
 
 	"github.com/canonical/lxd/lxd/response"
 	"github.com/canonical/lxd/shared/api"
+	"github.com/canonical/microcluster/v2/microcluster"
 	"github.com/canonical/microcluster/v2/rest"
 	"github.com/canonical/microcluster/v2/state"
+	"github.com/gorilla/mux"
 
 	apisession "github.com/microcloud-project/microcloud/api/session"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service/inventory"
 )
 
 // newSessionManager gives sessions what they need from this daemon: its
@@ -67,6 +70,23 @@ func (d *Daemon) newSessionManager() (*apisession.Manager, error) {
 			s := d.state
 			d.mu.Unlock()
 			return d.services(ctx, s)
+		},
+		System: func(ctx context.Context) (*types.System, error) {
+			return inventory.Gather(ctx, d.config.Paths.LXDSocket, inventory.KernelProber{})
+		},
+		Initialized: func(ctx context.Context) bool {
+			d.mu.Lock()
+			s := d.state
+			d.mu.Unlock()
+			return s != nil && s.Database().IsOpen(ctx) == nil
+		},
+		JoinCluster: func(ctx context.Context, name string, address string, token string) error {
+			app, err := microcluster.App(microcluster.Args{StateDir: stateDir})
+			if err != nil {
+				return err
+			}
+
+			return app.JoinCluster(ctx, name, address, token, nil)
 		},
 	}), nil
 }
@@ -161,16 +181,14 @@ func (d *Daemon) sessionDelete(s state.State, r *http.Request) response.Response
 		return response.NotFound(apisession.ErrNoSession)
 	}
 
-	sess.End("cancelled by the operator")
-	return response.EmptySyncResponse
-}
+	var stop types.SessionStop
+	_ = json.NewDecoder(r.Body).Decode(&stop)
+	if stop.Reason == "" {
+		stop.Reason = "cancelled by the operator"
+	}
 
-// sessionSnapshot is GET /1.0/session.
-type sessionSnapshot struct {
-	Session   types.SessionInfo   `json:"session"`
-	Peers     []types.SessionPeer `json:"peers,omitempty"`
-	Initiator *types.SessionPeer  `json:"initiator,omitempty"`
-	Confirmed bool                `json:"confirmed"`
+	sess.End(stop.Reason)
+	return response.EmptySyncResponse
 }
 
 func (d *Daemon) sessionGet(s state.State, r *http.Request) response.Response {
@@ -184,7 +202,7 @@ func (d *Daemon) sessionGet(s state.State, r *http.Request) response.Response {
 		return response.NotFound(apisession.ErrNoSession)
 	}
 
-	snap := sessionSnapshot{Session: sess.Info(), Peers: sess.Peers()}
+	snap := types.SessionSnapshot{Session: sess.Info(), Peers: sess.Peers()}
 	snap.Initiator, snap.Confirmed = sess.Initiator()
 	return response.SyncResponse(true, snap)
 }
@@ -216,6 +234,65 @@ func (d *Daemon) sessionConfirm(s state.State, r *http.Request) response.Respons
 	}
 
 	return response.SyncResponse(true, types.SessionConfirmResult{Errors: sess.Confirm(req.Peers)})
+}
+
+// /1.0/session/peers/{name}: the initiator asks a selected joiner for its
+// inventory (GET) or tells it to join MicroCloud (POST {token, address}).
+func (d *Daemon) sessionPeersEndpoint() rest.Endpoint {
+	return rest.Endpoint{
+		Path:              "session/peers/{name}",
+		AllowedBeforeInit: true,
+		Get:               rest.EndpointAction{Handler: d.sessionPeerInventory},
+		Post:              rest.EndpointAction{Handler: d.sessionPeerJoin},
+	}
+}
+
+func (d *Daemon) currentSession(r *http.Request) (*apisession.Session, error) {
+	err := localOnly(r)
+	if err != nil {
+		return nil, err
+	}
+
+	sess := d.sessions.Current()
+	if sess == nil {
+		return nil, api.StatusErrorf(http.StatusNotFound, "%v", apisession.ErrNoSession)
+	}
+
+	return sess, nil
+}
+
+func (d *Daemon) sessionPeerInventory(s state.State, r *http.Request) response.Response {
+	sess, err := d.currentSession(r)
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	inv, err := sess.PeerInventory(r.Context(), mux.Vars(r)["name"])
+	if err != nil {
+		return response.SmartError(api.StatusErrorf(http.StatusBadRequest, "%v", err))
+	}
+
+	return response.SyncResponse(true, inv)
+}
+
+func (d *Daemon) sessionPeerJoin(s state.State, r *http.Request) response.Response {
+	sess, err := d.currentSession(r)
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	var req types.SessionClusterJoin
+	err = json.NewDecoder(r.Body).Decode(&req)
+	if err != nil {
+		return response.BadRequest(err)
+	}
+
+	err = sess.JoinPeer(r.Context(), mux.Vars(r)["name"], req.Address, req.Token)
+	if err != nil {
+		return response.SmartError(api.StatusErrorf(http.StatusBadRequest, "%v", err))
+	}
+
+	return response.EmptySyncResponse
 }
 
 // /1.0/session/peer/{endpoint}: the peer-to-peer messages of a session.

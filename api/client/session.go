@@ -76,6 +76,9 @@ func (c *Client) StartSession(ctx context.Context, req types.SessionStart) (*Ses
 // ConfirmSession selects verified peers of the local initiator's session;
 // it returns per-peer errors.
 func (c *Client) ConfirmSession(ctx context.Context, peers []string) (map[string]string, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
 	var out types.SessionConfirmResult
 	err := c.mc.Query(ctx, "PUT", types.APIVersion, api.NewURL().Path("session", "confirm"), types.SessionConfirm{Peers: peers}, &out)
 	if err != nil {
@@ -87,10 +90,75 @@ func (c *Client) ConfirmSession(ctx context.Context, peers []string) (map[string
 
 // StopSession aborts the local daemon's session.
 func (c *Client) StopSession(ctx context.Context) error {
-	err := c.mc.Query(ctx, "DELETE", types.APIVersion, api.NewURL().Path("session"), nil, nil)
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	return c.StopSessionWithReason(ctx, "")
+}
+
+// StopSessionWithReason ends the local daemon's session; peers are told the
+// reason ("" means the operator cancelled).
+func (c *Client) StopSessionWithReason(ctx context.Context, reason string) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	err := c.mc.Query(ctx, "DELETE", types.APIVersion, api.NewURL().Path("session"), types.SessionStop{Reason: reason}, nil)
 	if err != nil {
 		return fmt.Errorf("Failed to stop the session: %w", c.explain(err))
 	}
 
 	return nil
+}
+
+// PeerInventory asks the local initiator's session for a selected joiner's
+// services, interfaces and disks.
+func (c *Client) PeerInventory(ctx context.Context, name string) (*types.SessionInventory, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	out := &types.SessionInventory{}
+	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("session", "peers", name), nil, out)
+	if err != nil {
+		return nil, c.explain(err)
+	}
+
+	return out, nil
+}
+
+// JoinPeer asks the local initiator's session to make a selected joiner
+// join MicroCloud with token, at address (ip:port).
+func (c *Client) JoinPeer(ctx context.Context, name string, address string, token string) error {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	err := c.mc.Query(ctx, "POST", types.APIVersion, api.NewURL().Path("session", "peers", name), types.SessionClusterJoin{Name: name, Address: address, Token: token}, nil)
+	return c.explain(err)
+}
+
+// OVNPKI reads MicroOVN's client PKI on the daemon's machine.
+func (c *Client) OVNPKI(ctx context.Context) (*types.OVNPKI, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	out := &types.OVNPKI{}
+	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("ovn-pki"), nil, out)
+	if err != nil {
+		return nil, c.explain(err)
+	}
+
+	return out, nil
+}
+
+// SessionSnapshot describes the local session (GET /1.0/session).
+func (c *Client) SessionSnapshot(ctx context.Context) (*types.SessionSnapshot, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	out := &types.SessionSnapshot{}
+	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("session"), nil, out)
+	if err != nil {
+		return nil, c.explain(err)
+	}
+
+	return out, nil
 }

@@ -38,6 +38,10 @@ func (m *Manager) ServePeer(w http.ResponseWriter, r *http.Request) {
 		s.handleConfirm(w, in)
 	case r.URL.Path == pathStop && r.Method == http.MethodPost && !initiator:
 		s.handleInitiatorStop(w, in)
+	case r.URL.Path == pathInventory && r.Method == http.MethodPost && !initiator:
+		s.handleInventory(w, in)
+	case r.URL.Path == pathCluster && r.Method == http.MethodPost && !initiator:
+		s.handleCluster(w, in)
 	default:
 		writeError(w, http.StatusNotFound, "no such endpoint in a "+s.role+" session")
 	}

@@ -38,6 +38,7 @@ type joinerState struct {
 	initiatorFP string // its listener
 	clientFP    string // the certificate it calls us with
 	confirmed   bool
+	joined      bool
 }
 
 func (s *Session) startJoiner(req types.SessionStart) error {
@@ -373,7 +374,9 @@ func (s *Session) leaveInitiator(reason string) {
 	}
 
 	if reason == "" {
-		reason = "joined"
+		// Joined: the initiator sees the new member; the old listener
+		// that knew the session is gone anyway.
+		return
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

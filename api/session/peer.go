@@ -28,6 +28,10 @@ const (
 	pathConfirm = PeerPath + "confirm"
 	pathStop    = PeerPath + "stop"
 	pathPing    = PeerPath + "ping"
+
+	// Initiator to a confirmed joiner: describe yourself, join MicroCloud.
+	pathInventory = PeerPath + "inventory"
+	pathCluster   = PeerPath + "cluster"
 )
 
 // callTimeout bounds one call to a peer.

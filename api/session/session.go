@@ -53,6 +53,16 @@ type Config struct {
 
 	// Services reports what this machine runs.
 	Services func(ctx context.Context) []types.ServiceState
+
+	// System reports this machine's interfaces and disks.
+	System func(ctx context.Context) (*types.System, error)
+
+	// JoinCluster makes this machine join MicroCloud (joiner side).
+	JoinCluster func(ctx context.Context, name string, address string, token string) error
+
+	// Initialized reports whether this machine already belongs to a
+	// MicroCloud (it can then only be an initiator, to grow it).
+	Initialized func(ctx context.Context) bool
 }
 
 // Manager holds the daemon's one session.
@@ -87,6 +97,10 @@ func (m *Manager) Start(req types.SessionStart) (*Session, error) {
 		timeout = DefaultTimeout
 	case timeout > MaxTimeout:
 		return nil, fmt.Errorf("Session timeout %s exceeds the maximum of %s", timeout, MaxTimeout)
+	}
+
+	if req.Role == types.RoleJoiner && m.config.Initialized != nil && m.config.Initialized(context.Background()) {
+		return nil, errors.New("This machine already belongs to a MicroCloud: it cannot join another")
 	}
 
 	m.mu.Lock()
