@@ -1,0 +1,160 @@
+package preseed
+
+import (
+	"net"
+	"sort"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service/plan"
+)
+
+// ToPlan builds the Plan a file describes, given the facts the session
+// gathered from its systems; initiator is the initiator's host name (""
+// takes the file's). It expects a file that passed Validate and does not
+// repeat those checks. What it cannot decide is reported, never guessed:
+// a listed system that did not take part, a system without an address in
+// the lookup subnet, filters that find too few or too many disks. Choices
+// it leaves open on purpose (a system without any uplink candidate) are
+// left empty for plan.Validate to report.
+func ToPlan(f *File, facts plan.Facts, initiator string) (plan.Plan, []plan.Problem) {
+	var ps problems
+	if initiator == "" {
+		initiator = f.Initiator
+	}
+
+	switch {
+	case initiator == "":
+		ps.add("initiator", "unknown: the plan needs the initiator's host name")
+	case f.Initiator != "" && f.Initiator != initiator:
+		ps.add("initiator", "the file names %q as the initiator, not %q", f.Initiator, initiator)
+	}
+
+	p := plan.Plan{Mode: f.Mode(initiator), Initiator: initiator}
+	for i, s := range f.Systems {
+		sys := plan.System{Name: s.Name, Address: s.Address, UplinkInterface: s.UplinkInterface, UnderlayIP: s.UnderlayIP}
+		sf, ok := facts.Systems[s.Name]
+		switch {
+		case !ok:
+			ps.add(systemPath(i, ""), "system %q hasn't reached out: it did not join the session", s.Name)
+		case sys.Address == "":
+			sys.Address = addressFromFacts(sf, f.LookupSubnet)
+			if sys.Address == "" {
+				ps.add(systemPath(i, "address"), "system %q has no address in the lookup subnet %s", s.Name, f.LookupSubnet)
+			}
+		}
+
+		p.Systems = append(p.Systems, sys)
+	}
+
+	planOVN(f, facts, &p)
+	planStorage(f, facts, &p, &ps)
+	p.Sort()
+	return p, ps
+}
+
+// addressFromFacts is a system's address inside the lookup subnet, chosen
+// as LocalAddress chooses it on the system itself.
+func addressFromFacts(sf plan.SystemFacts, lookupSubnet string) string {
+	var ips []net.IP
+	for _, iface := range sf.Inventory.Interfaces {
+		for _, a := range iface.Addresses {
+			ip, _, err := net.ParseCIDR(a)
+			if err == nil {
+				ips = append(ips, ip)
+			}
+		}
+	}
+
+	ip := addressInSubnet(ips, lookupSubnet)
+	if ip == nil {
+		return ""
+	}
+
+	return ip.String()
+}
+
+// planOVN sets up OVN when the file asks for it (an uplink or a gateway),
+// or when systems are added to a cloud that has it. Systems without an
+// explicit uplink get their alphabetically first eligible interface, as in
+// the reference; a system without any keeps none, for plan.Validate to
+// report rather than to be silently left out.
+func planOVN(f *File, facts plan.Facts, p *plan.Plan) {
+	want := f.OVN.IPv4Gateway != "" || f.OVN.IPv6Gateway != ""
+	for _, s := range f.Systems {
+		want = want || s.UplinkInterface != ""
+	}
+
+	if !want && !(p.Mode == plan.ModeAdd && clustered(facts, p.Initiator, types.MicroOVN)) {
+		return
+	}
+
+	p.OVN = &plan.OVN{
+		IPv4Gateway: f.OVN.IPv4Gateway,
+		IPv4Range:   f.OVN.IPv4Range,
+		IPv6Gateway: f.OVN.IPv6Gateway,
+		DNSServers:  splitDNS(f.OVN.DNSServers),
+	}
+
+	for i := range p.Systems {
+		s := &p.Systems[i]
+		if s.UplinkInterface == "" {
+			s.UplinkInterface = firstUplink(facts.Systems[s.Name])
+		}
+	}
+}
+
+func firstUplink(sf plan.SystemFacts) string {
+	var names []string
+	for _, iface := range sf.Inventory.Interfaces {
+		if iface.Uplink.Eligible {
+			names = append(names, iface.Name)
+		}
+	}
+
+	if len(names) == 0 {
+		return ""
+	}
+
+	sort.Strings(names)
+	return names[0]
+}
+
+// clustered reports whether a service already forms a cluster on the
+// initiator: when adding systems, the cloud's Ceph or OVN then extends to
+// them even if the file gives them no disk or uplink.
+func clustered(facts plan.Facts, initiator string, t types.ServiceType) bool {
+	sf, ok := facts.Systems[initiator]
+	if !ok {
+		return false
+	}
+
+	st, ok := sf.Service(t)
+	return ok && st.Clustered
+}
+
+// planStorage gives each system its disks and decides the pools: local is
+// zfs when systems have a local disk, dir (our extension) when none does;
+// Ceph is set up when any system has a Ceph disk.
+func planStorage(f *File, facts plan.Facts, p *plan.Plan, ps *problems) {
+	chosen := selectDisks(f, facts, ps)
+	cephDisks := 0
+	for i := range p.Systems {
+		s := &p.Systems[i]
+		s.LocalDisk = chosen.local[s.Name]
+		s.CephDisks = chosen.ceph[s.Name]
+		cephDisks += len(s.CephDisks)
+	}
+
+	p.LocalPool = &plan.LocalPool{Driver: plan.DriverDir}
+	if len(chosen.local) > 0 {
+		p.LocalPool.Driver = plan.DriverZFS
+	}
+
+	if cephDisks > 0 || (p.Mode == plan.ModeAdd && clustered(facts, p.Initiator, types.MicroCeph)) {
+		p.Ceph = &plan.Ceph{
+			PublicNetwork:   f.Ceph.PublicNetwork,
+			InternalNetwork: f.Ceph.InternalNetwork,
+			CephFS:          f.Ceph.CephFS,
+		}
+	}
+}
