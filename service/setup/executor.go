@@ -1,0 +1,571 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/plan"
+	"github.com/microcloud-project/microcloud/service/report"
+)
+
+// Executor carries out a validated plan.
+type Executor struct {
+	Plan  plan.Plan
+	Facts plan.Facts
+	Cloud *Cloud
+
+	// JoinMicroCloud asks a system of the discovery session to join
+	// MicroCloud with a token (see api/session). nil when every system
+	// already is a member.
+	JoinMicroCloud func(ctx context.Context, name string, address string, token string) error
+
+	// Report receives progress; nil discards it.
+	Report report.Reporter
+
+	// Warnings collects what did not stop the run but deserves a look.
+	Warnings []string
+	mu       sync.Mutex
+}
+
+func (e *Executor) report(system string, t types.ServiceType, state report.State, detail string) {
+	if e.Report != nil {
+		e.Report.Report(report.Event{System: system, Service: t, State: state, Detail: detail})
+	}
+}
+
+func (e *Executor) warn(format string, args ...any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Warnings = append(e.Warnings, fmt.Sprintf(format, args...))
+}
+
+func (e *Executor) fail(system string, t types.ServiceType, err error) error {
+	e.report(system, t, report.Failed, err.Error())
+	return &StepError{System: system, Service: t, Err: err}
+}
+
+// Phase is one stage of a run; the order is MicroCloud, MicroOVN, MicroCeph,
+// LXD, verification.
+type Phase struct {
+	Name string
+	Run  func(context.Context) error
+}
+
+// Phases lists the stages a plan needs.
+func (e *Executor) Phases() []Phase {
+	phases := []Phase{{"MicroCloud", e.microcloud}}
+	if e.Plan.OVN != nil {
+		phases = append(phases, Phase{"MicroOVN", e.microovn})
+	}
+
+	if e.Plan.Ceph != nil {
+		phases = append(phases, Phase{"MicroCeph", e.microceph})
+	}
+
+	return append(phases, Phase{"LXD", e.lxd}, Phase{"verify", e.Verify})
+}
+
+// runTimeout bounds a whole run whose context has no deadline (every call
+// below needs one, see client.WithDeadline).
+const runTimeout = 2 * time.Hour
+
+// Run executes every phase, stopping at the first failure.
+func (e *Executor) Run(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, runTimeout)
+		defer cancel()
+	}
+
+	for _, ph := range e.Phases() {
+		err := ph.Run(ctx)
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+func (e *Executor) initiator() plan.System {
+	s, _ := e.Plan.System(e.Plan.Initiator)
+	return s
+}
+
+// joiners are the plan's systems other than the initiator.
+func (e *Executor) joiners() []plan.System {
+	var out []plan.System
+	for _, s := range e.Plan.Systems {
+		if s.Name != e.Plan.Initiator {
+			out = append(out, s)
+		}
+	}
+
+	return out
+}
+
+// bootstrapOrFind bootstraps a service on the initiator unless it already
+// runs there (an earlier run), and returns the members it has.
+func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, config map[string]string) (service.Service, []service.Member, error) {
+	init := e.initiator()
+	svc, err := e.Cloud.Service(ctx, init.Name, t)
+	if err != nil {
+		return nil, nil, e.fail(init.Name, t, err)
+	}
+
+	st, err := svc.Status(ctx)
+	if err != nil {
+		return nil, nil, e.fail(init.Name, t, err)
+	}
+
+	if st.Clustered {
+		e.report(init.Name, t, report.Skipped, "already clustered")
+	} else if e.Plan.Mode == plan.ModeInit {
+		e.report(init.Name, t, report.Running, "bootstrapping")
+		err := svc.Bootstrap(ctx, init.Name, service.Address(t, init.Address), config)
+		if err != nil {
+			return nil, nil, e.fail(init.Name, t, err)
+		}
+
+		e.report(init.Name, t, report.Done, "bootstrapped")
+	} else {
+		return nil, nil, e.fail(init.Name, t, fmt.Errorf("%s is not initialized on the initiator", t))
+	}
+
+	members, err := svc.Members(ctx)
+	if err != nil {
+		return nil, nil, e.fail(init.Name, t, err)
+	}
+
+	return svc, members, nil
+}
+
+// joinAll joins the systems missing from a service's cluster, concurrently
+// when parallel is set, else one after the other.
+func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string) error {
+	var todo []plan.System
+	for _, s := range e.joiners() {
+		if service.HasMember(members, s.Name) {
+			e.report(s.Name, t, report.Skipped, "already a member")
+			continue
+		}
+
+		todo = append(todo, s)
+	}
+
+	join := func(s plan.System) error {
+		e.report(s.Name, t, report.Running, "joining")
+		token, err := leader.IssueToken(ctx, s.Name)
+		if err != nil {
+			return e.fail(s.Name, t, err)
+		}
+
+		svc, err := e.Cloud.Service(ctx, s.Name, t)
+		if err != nil {
+			return e.fail(s.Name, t, err)
+		}
+
+		err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+		if err != nil {
+			_ = leader.RevokeToken(ctx, s.Name)
+			return e.fail(s.Name, t, err)
+		}
+
+		e.report(s.Name, t, report.Done, "joined")
+		return nil
+	}
+
+	if !parallel {
+		for _, s := range todo {
+			err := join(s)
+			if err != nil {
+				return err
+			}
+		}
+
+		return nil
+	}
+
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for i, s := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = join(s)
+		}()
+	}
+
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+// microcloud forms MicroCloud itself: bootstrap on the initiator, then each
+// joiner (which is still in the discovery session) joins with a token.
+func (e *Executor) microcloud(ctx context.Context) error {
+	leader, members, err := e.bootstrapOrFind(ctx, types.MicroCloud, nil)
+	if err != nil {
+		return err
+	}
+
+	for _, s := range e.joiners() {
+		if service.HasMember(members, s.Name) {
+			e.report(s.Name, types.MicroCloud, report.Skipped, "already a member")
+			continue
+		}
+
+		if e.JoinMicroCloud == nil {
+			return e.fail(s.Name, types.MicroCloud, fmt.Errorf("%s is not a MicroCloud member and is not in a session: run 'microcloud join' on it", s.Name))
+		}
+
+		e.report(s.Name, types.MicroCloud, report.Running, "joining")
+		token, err := leader.IssueToken(ctx, s.Name)
+		if err != nil {
+			return e.fail(s.Name, types.MicroCloud, err)
+		}
+
+		err = e.JoinMicroCloud(ctx, s.Name, service.Address(types.MicroCloud, s.Address), token)
+		if err != nil {
+			return e.fail(s.Name, types.MicroCloud, err)
+		}
+
+		err = waitMember(ctx, leader, s.Name, time.Minute)
+		if err != nil {
+			return e.fail(s.Name, types.MicroCloud, err)
+		}
+
+		e.report(s.Name, types.MicroCloud, report.Done, "joined")
+	}
+
+	return nil
+}
+
+// waitMember waits until a service lists name as a member.
+func waitMember(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		members, err := svc.Members(ctx)
+		if err == nil && service.HasMember(members, name) {
+			return nil
+		}
+
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not become a member within %s", name, timeout)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// ovnConfig is MicroOVN's initConfig for one system: every system's underlay
+// under its host name, and the receiver's own under the plain key that
+// MicroOVN 24.03 reads.
+func (e *Executor) ovnConfig(s plan.System) map[string]string {
+	config := map[string]string{}
+	for _, other := range e.Plan.Systems {
+		if other.UnderlayIP != "" {
+			config[other.Name+".ovn-encap-ip"] = other.UnderlayIP
+		}
+	}
+
+	if s.UnderlayIP != "" {
+		config["ovn-encap-ip"] = s.UnderlayIP
+	}
+
+	return config
+}
+
+func (e *Executor) microovn(ctx context.Context) error {
+	leader, members, err := e.bootstrapOrFind(ctx, types.MicroOVN, e.ovnConfig(e.initiator()))
+	if err != nil {
+		return err
+	}
+
+	return e.joinAll(ctx, types.MicroOVN, leader, members, true, e.ovnConfig)
+}
+
+// cephNetworks are the public and internal networks: as planned, else the
+// subnet of MicroCloud's address on the initiator.
+func (e *Executor) cephNetworks() (string, string) {
+	public, internal := e.Plan.Ceph.PublicNetwork, e.Plan.Ceph.InternalNetwork
+	if public == "" || internal == "" {
+		subnet := e.subnetOf(e.initiator())
+		if public == "" {
+			public = subnet
+		}
+
+		if internal == "" {
+			internal = public
+		}
+	}
+
+	return public, internal
+}
+
+// subnetOf finds the subnet of a system's MicroCloud address.
+func (e *Executor) subnetOf(s plan.System) string {
+	ip := net.ParseIP(s.Address)
+	for _, iface := range e.Facts.Systems[s.Name].Inventory.Interfaces {
+		for _, a := range iface.Addresses {
+			addr, subnet, err := net.ParseCIDR(a)
+			if err == nil && addr.Equal(ip) {
+				return subnet.String()
+			}
+		}
+	}
+
+	return ""
+}
+
+func (e *Executor) microceph(ctx context.Context) error {
+	public, internal := e.cephNetworks()
+	config := map[string]string{"PublicNet": public, "ClusterNet": internal}
+	leader, members, err := e.bootstrapOrFind(ctx, types.MicroCeph, config)
+	if err != nil {
+		return err
+	}
+
+	// Joins one at a time: each of the first members adds a monitor, and
+	// monitors join the quorum one by one anyway.
+	err = e.joinAll(ctx, types.MicroCeph, leader, members, false, func(plan.System) map[string]string { return nil })
+	if err != nil {
+		return err
+	}
+
+	ceph := leader.(*service.Microcluster)
+	err = e.cephDisks(ctx, ceph)
+	if err != nil {
+		return err
+	}
+
+	osds, err := cephOSDs(ctx, ceph)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
+	}
+
+	hosts := map[string]bool{}
+	for _, o := range osds {
+		hosts[o.Location] = true
+	}
+
+	size := int64(min(len(hosts), 3))
+	if size == 0 {
+		return nil
+	}
+
+	err = cephReplication(ctx, ceph, size)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.MicroCeph, fmt.Errorf("Failed to set the replication size to %d: %w", size, err))
+	}
+
+	e.report(e.Plan.Initiator, types.MicroCeph, report.Done, fmt.Sprintf("%d OSDs on %d hosts, replication %d", len(osds), len(hosts), size))
+	return nil
+}
+
+// cephDisks adds every planned disk that is not an OSD yet, each system's
+// disks in parallel with the others'. A file-backed spec counts the OSDs
+// already backed by files on that system.
+func (e *Executor) cephDisks(ctx context.Context, ceph *service.Microcluster) error {
+	osds, err := cephOSDs(ctx, ceph)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
+	}
+
+	errs := make([]error, len(e.Plan.Systems))
+	var wg sync.WaitGroup
+	for i, s := range e.Plan.Systems {
+		if len(s.CephDisks) == 0 {
+			continue
+		}
+
+		explicit := map[string]bool{}
+		for _, d := range s.CephDisks {
+			if !plan.IsLoopDisk(d.Path) {
+				explicit[d.Path] = true
+			}
+		}
+
+		have := map[string]bool{}
+		fileBacked := 0
+		for _, o := range osds {
+			if o.Location != s.Name {
+				continue
+			}
+
+			have[o.Path] = true
+			if !explicit[o.Path] {
+				fileBacked++
+			}
+		}
+
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, d := range s.CephDisks {
+				path := d.Path
+				if plan.IsLoopDisk(path) {
+					missing := loopCount(path) - fileBacked
+					fileBacked = max(0, -missing)
+					if missing <= 0 {
+						e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
+						continue
+					}
+
+					path = withCount(path, missing)
+				} else if have[path] {
+					e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
+					continue
+				}
+
+				e.report(s.Name, types.MicroCeph, report.Running, "adding "+path)
+				err := cephAddDisk(ctx, ceph, s.Name, DisksPost{Path: []string{path}, Wipe: d.Wipe, Encrypt: d.Encrypt})
+				if err != nil {
+					errs[i] = e.fail(s.Name, types.MicroCeph, fmt.Errorf("Failed to add disk %s: %w", path, err))
+					return
+				}
+
+				e.report(s.Name, types.MicroCeph, report.Done, "added "+path)
+			}
+		}()
+	}
+
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+func (e *Executor) lxd(ctx context.Context) error {
+	leader, members, err := e.bootstrapOrFind(ctx, types.LXD, nil)
+	if err != nil {
+		return err
+	}
+
+	// LXD accepts one join at a time.
+	err = e.joinAll(ctx, types.LXD, leader, members, false, func(plan.System) map[string]string { return nil })
+	if err != nil {
+		return err
+	}
+
+	return e.configureLXD(ctx, leader.(*service.LXD))
+}
+
+// configureLXD creates what the plan wants in the LXD cluster: OVN access,
+// pools, networks and the default profile.
+func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
+	init := e.Plan.Initiator
+	st, err := l.Status(ctx)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	if e.Plan.OVN != nil {
+		config, err := e.ovnServerConfig(ctx, st.HasExtension("ovn_ssl_config"))
+		if err != nil {
+			return e.fail(init, types.LXD, err)
+		}
+
+		_, err = ensureServerConfig(l.Client(), config)
+		if err != nil {
+			return e.fail(init, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection: %w", err))
+		}
+	}
+
+	members, err := l.Members(ctx)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	var names []string
+	for _, m := range members {
+		names = append(names, m.Name)
+	}
+
+	sort.Strings(names)
+	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
+	for _, pool := range want.Pools {
+		created, err := ensurePool(l.Client(), pool, names)
+		if err != nil {
+			return e.fail(init, types.LXD, err)
+		}
+
+		e.report(init, types.LXD, doneOrSkipped(created), "storage pool "+pool.Name)
+	}
+
+	for _, network := range want.Networks {
+		created, err := ensureNetwork(l.Client(), network, names)
+		if err != nil {
+			return e.fail(init, types.LXD, err)
+		}
+
+		e.report(init, types.LXD, doneOrSkipped(created), "network "+network.Name)
+	}
+
+	changed, kept, err := ensureProfile(l.Client(), want.RootPool, want.NICNetwork)
+	if err != nil {
+		return e.fail(init, types.LXD, fmt.Errorf("Failed to update the default profile: %w", err))
+	}
+
+	for _, k := range kept {
+		e.warn("%s", k)
+	}
+
+	e.report(init, types.LXD, doneOrSkipped(changed), "default profile")
+	return nil
+}
+
+func doneOrSkipped(changed bool) report.State {
+	if changed {
+		return report.Done
+	}
+
+	return report.Skipped
+}
+
+// ovnServerConfig is what LXD needs to reach OVN: the northbound databases
+// and, where LXD takes them as configuration (ovn_ssl_config), the client
+// PKI MicroOVN made on the initiator; older LXD reads it from /etc/ovn.
+func (e *Executor) ovnServerConfig(ctx context.Context, sslConfig bool) (map[string]string, error) {
+	svc, err := e.Cloud.Service(ctx, e.Plan.Initiator, types.MicroOVN)
+	if err != nil {
+		return nil, err
+	}
+
+	nb, err := ovnNorthbound(ctx, svc.(*service.Microcluster))
+	if err != nil {
+		return nil, fmt.Errorf("Failed to find OVN's northbound databases: %w", err)
+	}
+
+	config := map[string]string{"network.ovn.northbound_connection": nb}
+	if !sslConfig {
+		return config, nil
+	}
+
+	pki, err := e.Cloud.Local().OVNPKI(ctx)
+	if err != nil {
+		e.warn("LXD relies on its default OVN certificate paths: %v", err)
+		return config, nil
+	}
+
+	config["network.ovn.ca_cert"] = pki.CACert
+	config["network.ovn.client_cert"] = pki.ClientCert
+	config["network.ovn.client_key"] = pki.ClientKey
+	return config, nil
+}

@@ -1,0 +1,147 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/report"
+)
+
+// Verify checks the result against the plan: every service lists every
+// system, each OVN chassis uses its planned encapsulation IP, and LXD's
+// pools and networks are created on every member.
+func (e *Executor) Verify(ctx context.Context) error {
+	init := e.Plan.Initiator
+	services := []types.ServiceType{types.MicroCloud}
+	if e.Plan.OVN != nil {
+		services = append(services, types.MicroOVN)
+	}
+
+	if e.Plan.Ceph != nil {
+		services = append(services, types.MicroCeph)
+	}
+
+	services = append(services, types.LXD)
+	for _, t := range services {
+		svc, err := e.Cloud.Service(ctx, init, t)
+		if err != nil {
+			return e.fail(init, t, err)
+		}
+
+		members, err := svc.Members(ctx)
+		if err != nil {
+			return e.fail(init, t, err)
+		}
+
+		for _, s := range e.Plan.Systems {
+			if !service.HasMember(members, s.Name) {
+				return e.fail(s.Name, t, fmt.Errorf("%s is not a member of %s", s.Name, t))
+			}
+
+			if t == types.LXD && !strings.EqualFold(memberStatus(members, s.Name), "Online") {
+				return e.fail(s.Name, t, fmt.Errorf("LXD on %s is %s", s.Name, memberStatus(members, s.Name)))
+			}
+		}
+	}
+
+	if e.Plan.OVN != nil {
+		err := e.verifyEncap(ctx)
+		if err != nil {
+			return err
+		}
+	}
+
+	err := e.verifyLXDObjects(ctx)
+	if err != nil {
+		return err
+	}
+
+	e.report(init, types.MicroCloud, report.Done, "verified")
+	return nil
+}
+
+func memberStatus(members []service.Member, name string) string {
+	for _, m := range members {
+		if m.Name == name {
+			return m.Status
+		}
+	}
+
+	return ""
+}
+
+// verifyEncap compares each chassis' encapsulation IP with the plan, where
+// MicroOVN can tell it.
+func (e *Executor) verifyEncap(ctx context.Context) error {
+	unknown := 0
+	for _, s := range e.Plan.Systems {
+		want := s.UnderlayIP
+		if want == "" {
+			want = s.Address
+		}
+
+		svc, err := e.Cloud.Service(ctx, s.Name, types.MicroOVN)
+		if err != nil {
+			return e.fail(s.Name, types.MicroOVN, err)
+		}
+
+		got, ok := ovnEncapIP(ctx, svc.(*service.Microcluster))
+		if !ok {
+			unknown++
+			continue
+		}
+
+		if got != want {
+			return e.fail(s.Name, types.MicroOVN, fmt.Errorf("the chassis uses encapsulation IP %s, not the planned %s", got, want))
+		}
+	}
+
+	if unknown > 0 {
+		e.warn("MicroOVN does not report encapsulation IPs: %d chassis not checked", unknown)
+	}
+
+	return nil
+}
+
+func (e *Executor) verifyLXDObjects(ctx context.Context) error {
+	init := e.Plan.Initiator
+	svc, err := e.Cloud.Service(ctx, init, types.LXD)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	l := svc.(*service.LXD)
+	st, err := l.Status(ctx)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	members := Members(e.Plan)
+	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
+	for _, p := range want.Pools {
+		pool, _, err := l.Client().GetStoragePool(p.Name)
+		if err != nil {
+			return e.fail(init, types.LXD, fmt.Errorf("storage pool %q: %w", p.Name, err))
+		}
+
+		if pool.Status != statusCreated || !covers(pool.Locations, members) {
+			return e.fail(init, types.LXD, fmt.Errorf("storage pool %q is %s on %v", p.Name, pool.Status, pool.Locations))
+		}
+	}
+
+	for _, n := range want.Networks {
+		network, _, err := l.Client().GetNetwork(n.Name)
+		if err != nil {
+			return e.fail(init, types.LXD, fmt.Errorf("network %q: %w", n.Name, err))
+		}
+
+		if network.Status != statusCreated || (len(n.Member) > 0 && !covers(network.Locations, members)) {
+			return e.fail(init, types.LXD, fmt.Errorf("network %q is %s on %v", n.Name, network.Status, network.Locations))
+		}
+	}
+
+	return nil
+}
