@@ -49,5 +49,9 @@ test: unit system
 
 check: deps build vet test
 
+# The 3-machine lab with a full MicroCloud (LXD, OVN, Ceph) and instances.
+demo: deps build
+	test/demo/demo
+
 clean:
 	rm -rf bin

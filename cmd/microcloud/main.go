@@ -85,6 +85,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newClusterCommand(g),
 		newServiceCommand(g),
 		newJoinCommand(g),
+		newInitCommand(g),
 	)
 
 	return root

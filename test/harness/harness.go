@@ -100,6 +100,14 @@ func (p *Process) Stop(timeout time.Duration) error {
 	}
 }
 
+// Kill ends the process and everything it started (its process group) at
+// once, as a crash would.
+func (p *Process) Kill() {
+	_ = syscall.Kill(-p.Cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+	p.done <- nil
+}
+
 // Wait waits up to timeout for the process to end by itself; it reports
 // whether it did, and its exit error.
 func (p *Process) Wait(timeout time.Duration) (bool, error) {

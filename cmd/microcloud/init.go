@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type initOptions struct {
+	preseed        string
+	auto           bool
+	dryRun         bool
+	passphrase     string
+	address        string
+	lookupTimeout  time.Duration
+	sessionTimeout time.Duration
+
+	// --auto's uplink settings.
+	ipv4Gateway string
+	ipv4Range   string
+	ipv6Gateway string
+	dnsServers  string
+}
+
+func newInitCommand(g *globals) *cobra.Command {
+	opts := &initOptions{}
+	cmd := &cobra.Command{
+		Use:     "init",
+		Aliases: []string{"bootstrap"},
+		Short:   "Form a MicroCloud: find the machines, choose networks and disks, cluster every service",
+		Long: `Forms a MicroCloud from this machine (the initiator) and the machines that run
+'microcloud join'. Interactive on a terminal; unattended with --preseed FILE (the same
+file on every machine: the others act as joiners) or --auto. Running the same command
+again after a failure finishes the job. --dry-run stops before changing anything and
+prints the plan and the equivalent preseed.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runInit(cmd.Context(), g, opts)
+		},
+	}
+
+	f := cmd.Flags()
+	f.StringVar(&opts.preseed, "preseed", "", "read the setup from a preseed file ('-' for standard input)")
+	f.BoolVar(&opts.auto, "auto", false, "no questions: take every machine that joins within --lookup-timeout and sensible defaults")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "stop before changing anything; print the plan and the equivalent preseed")
+	f.StringVar(&opts.passphrase, "passphrase", "", "the session passphrase (default: four random words; preseed: session_passphrase)")
+	f.StringVar(&opts.address, "address", "", "this machine's address for MicroCloud (default: the only global address)")
+	f.DurationVar(&opts.lookupTimeout, "lookup-timeout", time.Minute, "how long to wait for the other machines")
+	f.DurationVar(&opts.sessionTimeout, "session-timeout", time.Hour, "how long the discovery session may last (at most 1h)")
+	f.StringVar(&opts.ipv4Gateway, "ovn-ipv4-gateway", "", "--auto: the uplink network's IPv4 gateway (CIDR, e.g. 10.0.0.1/24)")
+	f.StringVar(&opts.ipv4Range, "ovn-ipv4-range", "", "--auto: addresses on the uplink for OVN routers (first-last)")
+	f.StringVar(&opts.ipv6Gateway, "ovn-ipv6-gateway", "", "--auto: the uplink network's IPv6 gateway (CIDR)")
+	f.StringVar(&opts.dnsServers, "ovn-dns-servers", "", "--auto: nameservers for OVN networks (comma-separated)")
+	return cmd
+}
+
+func runInit(ctx context.Context, g *globals, opts *initOptions) error {
+	if opts.sessionTimeout <= 0 || opts.sessionTimeout > time.Hour {
+		return fmt.Errorf("Invalid --session-timeout %s: must be between 1s and 1h", opts.sessionTimeout)
+	}
+
+	if opts.lookupTimeout <= 0 {
+		return fmt.Errorf("Invalid --lookup-timeout %s: must be positive", opts.lookupTimeout)
+	}
+
+	switch {
+	case opts.preseed != "" && opts.auto:
+		return errors.New("Choose one of --preseed and --auto")
+	case opts.preseed != "":
+		return runInitPreseed(ctx, g, opts)
+	case opts.auto:
+		return runInitAuto(ctx, g, opts)
+	}
+
+	return runInitInteractive(ctx, g, opts)
+}
+
+// splitList reads a comma-separated flag.
+func splitList(value string) []string {
+	var out []string
+	for _, v := range strings.Split(value, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+
+	return out
+}
