@@ -53,7 +53,11 @@ func Problems(title string, problems []plan.Problem, width int) string {
 	}
 
 	var b strings.Builder
-	b.WriteString(Styles.Warning.Render(truncate(title+":", width)) + "\n")
+	// The title often names a file: wrap it rather than cut the path.
+	for _, l := range wrap(strings.TrimSuffix(title, ":")+":", width) {
+		b.WriteString(Styles.Warning.Render(l) + "\n")
+	}
+
 	for _, p := range problems {
 		for i, l := range wrap(p.String(), width-4) {
 			prefix := "    "

@@ -144,8 +144,17 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 			uplink.Config["dns.nameservers"] = strings.Join(dns, ",")
 		}
 
-		c.Networks = append(c.Networks, uplink, LXDObject{Name: NetworkDefault, Type: "ovn", Description: "Default OVN network",
-			Member: map[string]map[string]string{}, Config: map[string]string{"network": NetworkUplink}})
+		// An uplink without IPv4 gives instances no IPv4: an address whose
+		// default route leads nowhere only makes clients time out on IPv4
+		// before trying IPv6. (Without IPv6 on the uplink LXD's IPv6 stays:
+		// clients prefer IPv4 over its unique local addresses anyway.)
+		network := LXDObject{Name: NetworkDefault, Type: "ovn", Description: "Default OVN network",
+			Member: map[string]map[string]string{}, Config: map[string]string{"network": NetworkUplink}}
+		if p.OVN.IPv4Gateway == "" {
+			network.Config["ipv4.address"] = "none"
+		}
+
+		c.Networks = append(c.Networks, uplink, network)
 		c.NICNetwork = NetworkDefault
 	} else {
 		// Without OVN each member gets its own NATed bridge: instances

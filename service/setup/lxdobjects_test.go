@@ -56,3 +56,17 @@ func TestDesiredLXDVariants(t *testing.T) {
 		t.Fatalf("root %q nic %q networks %+v", c.RootPool, c.NICNetwork, c.Networks)
 	}
 }
+
+func TestDesiredLXDIPv6OnlyUplink(t *testing.T) {
+	p := plan.Plan{LocalPool: &plan.LocalPool{Driver: plan.DriverDir}, OVN: &plan.OVN{IPv6Gateway: "fd96::1/64"},
+		Systems: []plan.System{{Name: "a", UplinkInterface: "eth1"}}}
+	c := DesiredLXD(p, nil, false)
+	want := map[string]string{"ipv6.gateway": "fd96::1/64", "dns.nameservers": "fd96::1"}
+	if !reflect.DeepEqual(c.Networks[0].Config, want) {
+		t.Fatalf("uplink %+v", c.Networks[0].Config)
+	}
+
+	if !reflect.DeepEqual(c.Networks[1].Config, map[string]string{"network": NetworkUplink, "ipv4.address": "none"}) {
+		t.Fatalf("default network %+v", c.Networks[1].Config)
+	}
+}

@@ -240,11 +240,18 @@ func assertCloud(t *testing.T, lab *harness.Lab, spec cloudSpec) {
 // launch starts a busybox instance on a node and returns its IPv4 address.
 func launch(t *testing.T, lab *harness.Lab, node string) string {
 	t.Helper()
+	return launchFamily(t, lab, node, "4")
+}
+
+// launchFamily starts a busybox instance on a node and returns its address
+// in one family ("4" or "6", the lxc list column of that family).
+func launchFamily(t *testing.T, lab *harness.Lab, node string, family string) string {
+	t.Helper()
 	name := "c-" + node
 	lab.MustExec(t, 2*time.Minute, "micro01", "lxc", "launch", "busybox", name, "--target", node)
 	var ip string
-	harness.Eventually(t, 60*time.Second, 300*time.Millisecond, name+" has an address", func() error {
-		out := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "list", name, "--format", "csv", "-c", "4")
+	harness.Eventually(t, 60*time.Second, 300*time.Millisecond, name+" has an IPv"+family+" address", func() error {
+		out := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "list", name, "--format", "csv", "-c", family)
 		ip = strings.TrimSpace(strings.Split(out, " ")[0])
 		if ip == "" {
 			return fmt.Errorf("no address yet")
