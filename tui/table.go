@@ -61,6 +61,12 @@ type SelectTable struct {
 	// ReasonHeader heads the column of reasons why rows cannot be chosen.
 	// Default: "UNAVAILABLE".
 	ReasonHeader string
+
+	// Validate checks a choice that obeys the rules above before the
+	// question ends; its error is shown in place and the operator chooses
+	// again. The interactive init passes the plan validator here, so a
+	// choice is refused at once, with the same words a preseed gets.
+	Validate func(selected []Row) error
 }
 
 // SelectTableModel is the bubbletea model of a SelectTable. Update and View
@@ -265,6 +271,13 @@ func (m SelectTableModel) confirm() (tea.Model, tea.Cmd) {
 	m.message = m.checkRules()
 	if m.message != "" {
 		return m, nil
+	}
+
+	if m.q.Validate != nil {
+		if err := m.q.Validate(m.Selected()); err != nil {
+			m.message = err.Error()
+			return m, nil
+		}
 	}
 
 	m.done = true

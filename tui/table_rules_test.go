@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +108,31 @@ func TestEmptyTableWithAMinimumSaysNothingToSelect(t *testing.T) {
 func TestArticle(t *testing.T) {
 	if article("address") != "an" || article("interface") != "an" || article("disk") != "a" || article("") != "a" {
 		t.Fatal("article")
+	}
+}
+
+func TestValidateRefusesAChoiceInPlace(t *testing.T) {
+	q := interfaces()
+	q.Validate = func(rows []Row) error {
+		for _, r := range rows {
+			if r.Group == "micro02" && r.Cells[1] != "eth9" {
+				return fmt.Errorf("systems[micro02].ovn_uplink_interface: %s is not wanted", r.Cells[1])
+			}
+		}
+
+		return nil
+	}
+
+	m := send(t, NewSelectTable(q), keySpace, keyEnd, keySpace, keyEnter)
+	if m.Done() || !strings.Contains(m.Message(), "is not wanted") {
+		t.Fatalf("done %v, message %q", m.Done(), m.Message())
+	}
+
+	assertContains(t, m.View(), "is not wanted")
+
+	// The next key clears the message; the choice is kept for a fix.
+	m = send(t, m, keyUp)
+	if m.Message() != "" || len(m.Selected()) != 2 {
+		t.Fatalf("message %q, selected %v", m.Message(), m.Selected())
 	}
 }

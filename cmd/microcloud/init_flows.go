@@ -1,16 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
-
 	"github.com/microcloud-project/microcloud/preseed"
 	"github.com/microcloud-project/microcloud/service/plan"
 )
-
-func runInitInteractive(ctx context.Context, g *globals, opts *initOptions) error {
-	return errors.New("not yet")
-}
 
 // renderPreseed is the replayable preseed of a plan made interactively or
 // by --auto (addresses written: replay in unicast mode).

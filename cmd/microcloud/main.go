@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/tui"
 	"github.com/microcloud-project/microcloud/version"
 )
 
@@ -50,6 +52,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	root.SetErr(stderr)
 
 	err := root.ExecuteContext(ctx)
+	if errors.Is(err, tui.ErrCancelled) {
+		// The operator's own choice is not an error to report.
+		fmt.Fprintln(stderr, oneLine(err.Error()))
+		return 1
+	}
+
 	if err != nil {
 		fmt.Fprintln(stderr, "Error: "+oneLine(err.Error()))
 		return 1
