@@ -101,13 +101,25 @@ func yamlError(err error) string {
 // below a place Parse already complained about is left out: it would only
 // repeat the same mistake in other words.
 func Load(data []byte, passphrase string) (*File, []plan.Problem) {
+	return load(data, func(f *File) []plan.Problem { return append(f.Validate(), f.ValidatePassphrase(passphrase)...) })
+}
+
+// LoadDeferringPassphrase is Load without ValidatePassphrase, for a run
+// that may need no session at all (every machine already joined, as when a
+// saved preseed is replayed to finish an interrupted init); the caller
+// checks the passphrase once a session turns out to be needed.
+func LoadDeferringPassphrase(data []byte) (*File, []plan.Problem) {
+	return load(data, func(f *File) []plan.Problem { return f.Validate() })
+}
+
+func load(data []byte, validate func(*File) []plan.Problem) (*File, []plan.Problem) {
 	f, ps := Parse(data)
 	if f == nil {
 		return nil, ps
 	}
 
 	parsed := ps
-	for _, p := range append(f.Validate(), f.ValidatePassphrase(passphrase)...) {
+	for _, p := range validate(f) {
 		covered := false
 		for _, q := range parsed {
 			if within(p.Path, q.Path) {

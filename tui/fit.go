@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"io"
+	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"golang.org/x/term"
 )
 
 // DefaultWidth and DefaultHeight are assumed until the terminal reports its
@@ -139,4 +142,33 @@ func oneLine(s string) string {
 
 		return r
 	}, s)
+}
+
+// Paragraph wraps text to width (words kept whole where they fit), one
+// line per element of the result joined with newlines and ending in one.
+func Paragraph(text string, width int) string {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+
+	// Leading spaces indent every line of the paragraph (wrap drops them).
+	body := strings.TrimLeft(text, " ")
+	indent := strings.Repeat(" ", min(len(text)-len(body), width/2))
+	lines := wrap(body, width-len(indent))
+	for i := range lines {
+		lines[i] = indent + lines[i]
+	}
+
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// Width is the width of out when it is a terminal, else DefaultWidth.
+func Width(out io.Writer) int {
+	if f, ok := out.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+
+	return DefaultWidth
 }

@@ -106,3 +106,11 @@ func TestTruncateMiddleKeepsBothEnds(t *testing.T) {
 		}
 	}
 }
+
+func TestParagraphKeepsIndentAndWholeWords(t *testing.T) {
+	got := Paragraph("  uplink0: has IP 10.98.0.11/24 and more words", 20)
+	want := "  uplink0: has IP\n  10.98.0.11/24 and\n  more words\n"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

@@ -124,6 +124,16 @@ func NewSelectTable(q SelectTable) SelectTableModel {
 		}
 	}
 
+	// Start on the first preselected row: in a single choice, Enter then
+	// keeps the proposed answer, and the operator sees it without scrolling.
+	for i, r := range m.rows {
+		if m.selected[r.ID] {
+			m.cursor = i
+			m.scrollToCursor()
+			break
+		}
+	}
+
 	m.q.Rows = nil
 	return m
 }

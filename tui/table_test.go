@@ -331,3 +331,12 @@ func (m SelectTableModel) visibleRows() []Row {
 
 	return rows
 }
+
+func TestCursorStartsOnThePreselectedRow(t *testing.T) {
+	q := interfaces()
+	q.Selected = []string{"micro02/br0"}
+	m := NewSelectTable(q)
+	if m.CursorID() != "micro02/br0" {
+		t.Fatalf("cursor on %q", m.CursorID())
+	}
+}

@@ -355,6 +355,16 @@ func chooseAddress(address string, near string) (string, *net.Interface, *net.IP
 		return "", nil, nil, errors.New("This machine has no global address")
 	}
 
+	// Several: the first address of the default route's interface (an
+	// IPv4 route's interface offers its IPv4 address first).
+	for _, route := range defaultRoutes() {
+		for _, c := range candidates {
+			if c.iface.Name == route.iface && (c.ipnet.IP.To4() == nil) == route.ipv6 {
+				return c.ipnet.IP.String(), &c.iface, c.ipnet, nil
+			}
+		}
+	}
+
 	var list []string
 	for _, c := range candidates {
 		list = append(list, c.ipnet.IP.String()+" on "+c.iface.Name)

@@ -117,18 +117,22 @@ func runInitInteractive(ctx context.Context, g *globals, opts *initOptions) erro
 
 	// Saved before anything changes: if the run fails half-way, replaying
 	// this file finishes it.
-	err = savePreseed(saved, p)
-	if err == nil {
-		fmt.Fprintf(g.stdout, "This setup is saved as a preseed in %s: if the run is interrupted, 'microcloud init --preseed %s' finishes it\n", saved, saved)
-	} else {
-		fmt.Fprintf(g.stdout, "Warning: could not save the setup as a preseed: %v\n", err)
+	savedErr := savePreseed(saved, p)
+	if savedErr != nil {
+		ask.Say("Warning: could not save this setup as a preseed file: %v", savedErr)
 	}
 
 	err = r.execute(ctx, g)
 	if err != nil {
 		closeReason = "the setup failed (see the initiator)"
+		if savedErr == nil {
+			ask.Say("To finish the job once the cause is fixed, run: microcloud init --preseed %s", saved)
+		}
+
 		return err
 	}
+
+	ask.Say("This setup as a preseed file, to replay or keep: %s", saved)
 
 	closeReason = ""
 	return nil
@@ -152,7 +156,6 @@ func choosePeers(ctx context.Context, ask wizard.Asker, session *setup.Initiator
 		peer := byID[id]
 		joining = append(joining, peer.Name)
 		systems = append(systems, plan.System{Name: peer.Name, Address: peer.Address})
-		ask.Say("Selected %s at %s", peer.Name, peer.Address)
 	}
 
 	err = session.Confirm(ctx, joining)

@@ -23,9 +23,18 @@ func runInitPreseed(ctx context.Context, g *globals, opts *initOptions) error {
 		return err
 	}
 
-	f, problems := preseed.Load(data, opts.passphrase)
+	f, problems := preseed.LoadDeferringPassphrase(data)
 	if len(problems) > 0 {
 		return reportProblems(g, "The preseed file "+opts.preseed+" is invalid:", problems)
+	}
+
+	// The passphrase matters only when a session is needed.
+	checkPassphrase := func() error {
+		if problems := f.ValidatePassphrase(opts.passphrase); len(problems) > 0 {
+			return reportProblems(g, "The preseed file "+opts.preseed+" is invalid:", problems)
+		}
+
+		return nil
 	}
 
 	hostname, err := os.Hostname()
@@ -67,6 +76,10 @@ func runInitPreseed(ctx context.Context, g *globals, opts *initOptions) error {
 			return nil
 		}
 
+		if err := checkPassphrase(); err != nil {
+			return err
+		}
+
 		return runJoin(ctx, g, &joinOptions{passphrase: passphrase, address: address.String(), initiatorAddress: f.InitiatorAddress, timeout: sessionTimeout})
 	}
 
@@ -85,6 +98,11 @@ func runInitPreseed(ctx context.Context, g *globals, opts *initOptions) error {
 	var session *setup.InitiatorSession
 	closeReason := "the initiator stopped"
 	if len(joining) > 0 {
+		err = checkPassphrase()
+		if err != nil {
+			return err
+		}
+
 		session, err = startDiscovery(ctx, g, local, types.SessionStart{Passphrase: passphrase, Address: address.String(), Timeout: int(sessionTimeout.Seconds())})
 		if err != nil {
 			return err

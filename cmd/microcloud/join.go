@@ -12,6 +12,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/tui"
+	"github.com/microcloud-project/microcloud/tui/wizard"
 )
 
 type joinOptions struct {
@@ -70,6 +71,20 @@ func runJoin(ctx context.Context, g *globals, opts *joinOptions) error {
 		}
 	}
 
+	// On a terminal the operator picks among several addresses, as on the
+	// initiator; otherwise the daemon takes the only one or says which exist.
+	if opts.address == "" && tui.RequireTerminalFor("microcloud join", g.stdin, g.stdout) == nil {
+		sys, err := c.System(ctx)
+		if err != nil {
+			return err
+		}
+
+		opts.address, err = wizard.ChooseAddress(wizard.Terminal{In: g.stdin, Out: g.stdout}, *sys, "")
+		if err != nil {
+			return err
+		}
+	}
+
 	stream, err := c.StartSession(ctx, types.SessionStart{
 		Role:             types.RoleJoiner,
 		Passphrase:       opts.passphrase,
@@ -119,7 +134,9 @@ func printJoinEvent(out io.Writer, ev types.SessionEvent) (bool, error) {
 			return true, errors.New(ev.Error)
 		}
 
-		fmt.Fprintln(out, "Joined the MicroCloud")
+		// The other services are formed afterwards, driven from the
+		// initiator: say so, or the operator believes it is all done.
+		fmt.Fprintln(out, "Joined the MicroCloud; the initiator now forms the other services (its screen shows the progress)")
 		return true, nil
 	}
 

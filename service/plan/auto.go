@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
 )
@@ -123,7 +124,7 @@ func Auto(initiator string, addresses map[string]string, f Facts, o AutoOptions)
 			}
 		}
 
-		notes = append(notes, fmt.Sprintf("no distributed networking: %v do not have exactly one eligible uplink interface; a local bridge is used", without))
+		notes = append(notes, fmt.Sprintf("no distributed networking: not exactly one eligible uplink interface on %s; a local bridge is used", strings.Join(without, ", ")))
 	case !gateway:
 		notes = append(notes, "no distributed networking: no uplink gateway given (--ovn-ipv4-gateway and --ovn-ipv4-range, or --ovn-ipv6-gateway); a local bridge is used")
 	default:

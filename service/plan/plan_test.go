@@ -213,7 +213,7 @@ func TestAuto(t *testing.T) {
 	sf.Inventory.Interfaces = append(sf.Inventory.Interfaces, types.Interface{Name: "uplink1", Uplink: types.Eligible})
 	facts.Systems["micro02"] = sf
 	p, notes = Auto("micro01", addresses, facts, AutoOptions{IPv4Gateway: "10.96.0.1/24", IPv4Range: "10.96.0.100-10.96.0.150"})
-	if p.OVN != nil || !strings.Contains(strings.Join(notes, "\n"), "[micro02] do not have exactly one eligible uplink interface") {
+	if p.OVN != nil || !strings.Contains(strings.Join(notes, "\n"), "not exactly one eligible uplink interface on micro02") {
 		t.Fatalf("two uplinks: %+v %v", p.OVN, notes)
 	}
 }

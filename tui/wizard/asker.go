@@ -56,7 +56,7 @@ func (t Terminal) Confirm(q tui.ConfirmQuestion) (bool, error) {
 	return tui.Confirm(t.In, t.Out, q)
 }
 
-// Say prints a line.
+// Say prints a line, wrapped to the terminal so that words stay whole.
 func (t Terminal) Say(format string, args ...any) {
-	fmt.Fprintf(t.Out, format+"\n", args...)
+	fmt.Fprint(t.Out, tui.Paragraph(fmt.Sprintf(format, args...), tui.Width(t.Out)))
 }

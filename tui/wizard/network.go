@@ -104,7 +104,12 @@ func (w *Wizard) askUplink(system string, previous string) (string, error) {
 	var rows []tui.Row
 	var eligible []string
 	for _, iface := range w.Facts.Systems[system].Inventory.Interfaces {
-		row := tui.Row{ID: iface.Name, Cells: []string{iface.Name, iface.Type, strings.ToUpper(iface.State), strings.Join(iface.Addresses, " ")}}
+		if iface.Type == "loopback" {
+			continue
+		}
+
+		// No address column: an interface with one says so as its reason.
+		row := tui.Row{ID: iface.Name, Cells: []string{iface.Name, iface.Type, strings.ToUpper(iface.State)}}
 		if !iface.Uplink.Eligible {
 			row.Disabled = iface.Uplink.Reason
 		} else {
@@ -125,7 +130,7 @@ func (w *Wizard) askUplink(system string, previous string) (string, error) {
 	i := w.systemIndex(system)
 	ids, err := w.Ask.Select(tui.SelectTable{
 		Title:    fmt.Sprintf("Select the uplink interface of %s (OVN's way out; it must be UP and have no IP):", system),
-		Headers:  []string{"IFACE", "TYPE", "STATE", "ADDRESSES"},
+		Headers:  []string{"IFACE", "TYPE", "STATE"},
 		Rows:     rows,
 		Noun:     "interface",
 		Selected: selected,
@@ -151,7 +156,7 @@ func (w *Wizard) askUplinkNetwork() error {
 	var subnet4 *net.IPNet
 	var err error
 	o.IPv4Gateway, err = w.Ask.Text(tui.TextQuestion{
-		Prompt:      "IPv4 gateway of the uplink network, with its prefix (empty: no IPv4):",
+		Prompt:      "IPv4 gateway of the uplink network, with its prefix (empty: no IPv4)",
 		Placeholder: "10.0.0.1/24",
 		Validate: func(v string) error {
 			if v == "" {
@@ -174,7 +179,7 @@ func (w *Wizard) askUplinkNetwork() error {
 		}
 
 		o.IPv4Range, err = w.Ask.Text(tui.TextQuestion{
-			Prompt:      "Uplink IPv4 addresses OVN may give its routers (first-last):",
+			Prompt:      "Uplink IPv4 addresses OVN may give its routers (first-last)",
 			Placeholder: rangeExample(gw4, subnet4),
 			Validate: func(v string) error {
 				_, _, err := plan.RangeCheck(v, gw4, subnet4, reserved)
@@ -187,7 +192,7 @@ func (w *Wizard) askUplinkNetwork() error {
 	}
 
 	o.IPv6Gateway, err = w.Ask.Text(tui.TextQuestion{
-		Prompt:      "IPv6 gateway of the uplink network, with its prefix (empty: no IPv6):",
+		Prompt:      "IPv6 gateway of the uplink network, with its prefix (empty: no IPv6)",
 		Placeholder: "fd00::1/64",
 		Validate: func(v string) error {
 			if v == "" {
@@ -214,7 +219,7 @@ func (w *Wizard) askUplinkNetwork() error {
 	}
 
 	dns, err := w.Ask.Text(tui.TextQuestion{
-		Prompt:  "Nameservers for the OVN networks (comma-separated):",
+		Prompt:  "Nameservers for the OVN networks (comma-separated)",
 		Default: strings.Join(gateways, ","),
 		Validate: func(v string) error {
 			return plan.DNSCheck(splitList(v))
@@ -254,7 +259,7 @@ func (w *Wizard) askUnderlay() error {
 		}
 	}
 
-	ok, err := w.yes("Use a dedicated underlay network for OVN's traffic between systems? No: the MicroCloud network", false)
+	ok, err := w.yes("Carry OVN traffic between systems on a dedicated network (underlay)? Otherwise it uses the MicroCloud network", false)
 	if err != nil || !ok {
 		return err
 	}

@@ -98,13 +98,14 @@ func PeerID(p types.SessionPeer) string {
 func PeerRow(p types.SessionPeer) tui.Row {
 	var services []string
 	lxd := false
-	for _, s := range p.Services {
-		if !s.Usable() {
-			continue
+	// Every peer runs MicroCloud: list what else it has, LXD first.
+	for _, t := range []types.ServiceType{types.LXD, types.MicroOVN, types.MicroCeph} {
+		for _, s := range p.Services {
+			if s.Type == t && s.Usable() {
+				lxd = lxd || t == types.LXD
+				services = append(services, strings.TrimPrefix(string(t), "Micro"))
+			}
 		}
-
-		lxd = lxd || s.Type == types.LXD
-		services = append(services, strings.TrimPrefix(string(s.Type), "Micro"))
 	}
 
 	fingerprint := p.Fingerprint

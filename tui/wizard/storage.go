@@ -178,7 +178,7 @@ func (w *Wizard) fileBackedRows() []tui.Row {
 	var rows []tui.Row
 	for _, s := range w.Plan.Systems {
 		rows = append(rows, tui.Row{ID: diskID(s.Name, FileBackedOSD), Group: s.Name,
-			Cells: []string{s.Name, "file", "file-backed OSD", "8GiB", "file", "not for production"}})
+			Cells: []string{s.Name, "file", "sparse file", "8GiB", "file", "tests only"}})
 	}
 
 	return rows
