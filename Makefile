@@ -16,7 +16,7 @@ BINARIES := microcloud microcloudd
 export CGO_CFLAGS CGO_LDFLAGS
 export CGO_ENABLED := 1
 
-.PHONY: all deps build check unit system test vet fmt demo bench clean
+.PHONY: all deps build check unit fuzz system test vet demo clean
 
 all: build
 
@@ -40,12 +40,19 @@ vet: .deps/cgo.mk
 unit: .deps/cgo.mk
 	$(GO) test -tags $(GOTAGS) -count=1 ./...
 
+# A short fuzz run of the preseed parser and the disk filter language: no
+# input may panic them (go test -fuzz takes one target at a time).
+FUZZTIME ?= 20s
+fuzz: .deps/cgo.mk
+	$(GO) test -tags $(GOTAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./preseed/
+	$(GO) test -tags $(GOTAGS) -run '^$$' -fuzz '^FuzzFilter$$' -fuzztime $(FUZZTIME) ./preseed/
+
 # System tests: real daemons (and, from the lab on, real LXD/OVN/Ceph in
 # network namespaces). They need root.
 system: build
 	$(GO) test -tags $(GOTAGS),system -count=1 -timeout 60m -p 1 -v ./test/...
 
-test: unit system
+test: unit fuzz system
 
 check: deps build vet test
 
