@@ -92,7 +92,7 @@ func planOVN(f *File, facts plan.Facts, p *plan.Plan) {
 		IPv4Gateway: f.OVN.IPv4Gateway,
 		IPv4Range:   f.OVN.IPv4Range,
 		IPv6Gateway: f.OVN.IPv6Gateway,
-		DNSServers:  splitDNS(f.OVN.DNSServers),
+		DNSServers:  plan.SplitDNSServers(f.OVN.DNSServers),
 	}
 
 	for i := range p.Systems {

@@ -2,7 +2,6 @@ package preseed
 
 import (
 	"net"
-	"strings"
 
 	"github.com/microcloud-project/microcloud/service/plan"
 )
@@ -76,24 +75,10 @@ func (f *File) validateOVN(ps *problems) {
 		}
 	}
 
-	err := plan.DNSCheck(splitDNS(o.DNSServers))
+	err := plan.DNSCheck(plan.SplitDNSServers(o.DNSServers))
 	if err != nil {
 		ps.add("ovn.dns_servers", "%v", err)
 	}
-}
-
-// splitDNS splits the comma-separated dns_servers, ignoring spaces and empty
-// entries ("10.0.0.1, 8.8.8.8,").
-func splitDNS(value string) []string {
-	var out []string
-	for _, v := range strings.Split(value, ",") {
-		v = strings.TrimSpace(v)
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-
-	return out
 }
 
 func (f *File) validateCephNetworks(ps *problems) {

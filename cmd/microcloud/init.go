@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,16 +76,4 @@ func runInit(ctx context.Context, g *globals, opts *initOptions) error {
 	}
 
 	return runInitInteractive(ctx, g, opts)
-}
-
-// splitList reads a comma-separated flag.
-func splitList(value string) []string {
-	var out []string
-	for _, v := range strings.Split(value, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-
-	return out
 }

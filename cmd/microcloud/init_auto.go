@@ -70,30 +70,14 @@ func runInitAuto(ctx context.Context, g *globals, opts *initOptions) error {
 		return err
 	}
 
-	p, notes := plan.Auto(hostname, addresses, facts, plan.AutoOptions{IPv4Gateway: opts.ipv4Gateway, IPv4Range: opts.ipv4Range, IPv6Gateway: opts.ipv6Gateway, DNSServers: splitList(opts.dnsServers)})
+	p, notes := plan.Auto(hostname, addresses, facts, plan.AutoOptions{IPv4Gateway: opts.ipv4Gateway, IPv4Range: opts.ipv4Range, IPv6Gateway: opts.ipv6Gateway, DNSServers: plan.SplitDNSServers(opts.dnsServers)})
 	for _, n := range notes {
 		fmt.Fprintln(g.stdout, "Chosen: "+n)
 	}
 
 	r := &runPlan{local: local, plan: p, facts: facts, members: members, session: session, dryRun: opts.dryRun, preseed: renderPreseed}
-	err = r.validate(g.stdout)
-	if err != nil {
-		closeReason = "the plan has problems (see the initiator)"
-		return err
-	}
-
-	if opts.dryRun {
-		closeReason = "dry run: nothing was changed"
-	}
-
-	err = r.execute(ctx, g)
-	if err != nil {
-		closeReason = "the setup failed (see the initiator)"
-		return err
-	}
-
-	closeReason = ""
-	return nil
+	closeReason, err = r.validateAndExecute(ctx, g)
+	return err
 }
 
 // initiatorClient connects to the local daemon and refuses a machine that

@@ -139,24 +139,8 @@ func runInitPreseed(ctx context.Context, g *globals, opts *initOptions) error {
 		return string(out), err
 	}}
 
-	err = r.validate(g.stdout)
-	if err != nil {
-		closeReason = "the plan has problems (see the initiator)"
-		return err
-	}
-
-	if opts.dryRun {
-		closeReason = "dry run: nothing was changed"
-	}
-
-	err = r.execute(ctx, g)
-	if err != nil {
-		closeReason = "the setup failed (see the initiator)"
-		return err
-	}
-
-	closeReason = ""
-	return nil
+	closeReason, err = r.validateAndExecute(ctx, g)
+	return err
 }
 
 // readPreseed reads the file, or standard input for "-".

@@ -95,3 +95,23 @@ func (r *runPlan) execute(ctx context.Context, g *globals) error {
 	fmt.Fprintln(g.stdout, "MicroCloud is ready")
 	return nil
 }
+
+// validateAndExecute is the end of the unattended flavours: validate, then
+// execute (or print with --dry-run). It returns what joiners still in the
+// session are told when it closes ("" after success).
+func (r *runPlan) validateAndExecute(ctx context.Context, g *globals) (string, error) {
+	err := r.validate(g.stdout)
+	if err != nil {
+		return "the plan has problems (see the initiator)", err
+	}
+
+	err = r.execute(ctx, g)
+	switch {
+	case err != nil:
+		return "the setup failed (see the initiator)", err
+	case r.dryRun:
+		return "dry run: nothing was changed", nil
+	}
+
+	return "", nil
+}

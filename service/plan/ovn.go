@@ -63,7 +63,21 @@ func RangeCheck(value string, gateway net.IP, subnet *net.IPNet, reserved map[st
 	return first, last, nil
 }
 
-// DNSCheck parses a comma-separated list of nameserver IPs.
+// SplitDNSServers splits a comma-separated list of nameservers, as the
+// preseed, the flags and the interactive answer give it, ignoring spaces and
+// empty entries ("10.0.0.1, 8.8.8.8,").
+func SplitDNSServers(value string) []string {
+	var out []string
+	for _, v := range strings.Split(value, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+
+	return out
+}
+
+// DNSCheck parses a list of nameserver IPs.
 func DNSCheck(values []string) error {
 	for _, v := range values {
 		if net.ParseIP(strings.TrimSpace(v)) == nil {

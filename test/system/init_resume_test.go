@@ -3,10 +3,8 @@
 package system
 
 import (
-	"encoding/json"
 	"errors"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -70,28 +68,9 @@ func TestInitResume(t *testing.T) {
 // (a network recreated without cleaning up would leave another).
 func assertNothingTwice(t *testing.T, lab *harness.Lab, spec cloudSpec) {
 	t.Helper()
-	var services []struct {
-		Service string `json:"service"`
-		Members []struct {
-			Name string `json:"name"`
-		} `json:"members"`
-	}
-
-	text := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "service", "list", "-f", "json")
-	err := json.Unmarshal([]byte(text), &services)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	for _, s := range services {
-		var names []string
-		for _, m := range s.Members {
-			names = append(names, m.Name)
-		}
-
-		sort.Strings(names)
+	for service, names := range serviceMembers(t, lab, "micro01") {
 		if strings.Join(names, ",") != strings.Join(spec.nodes, ",") {
-			t.Fatalf("%s members %v, want %v", s.Service, names, spec.nodes)
+			t.Fatalf("%s members %v, want %v", service, names, spec.nodes)
 		}
 	}
 

@@ -237,6 +237,37 @@ func assertCloud(t *testing.T, lab *harness.Lab, spec cloudSpec) {
 	}
 }
 
+// serviceMembers is `microcloud service list` on a node: each service's
+// member names, sorted.
+func serviceMembers(t *testing.T, lab *harness.Lab, node string) map[string][]string {
+	t.Helper()
+	var services []struct {
+		Service string `json:"service"`
+		Members []struct {
+			Name string `json:"name"`
+		} `json:"members"`
+	}
+
+	text := lab.MustExec(t, 30*time.Second, node, "microcloud", "service", "list", "-f", "json")
+	err := json.Unmarshal([]byte(text), &services)
+	if err != nil {
+		t.Fatalf("service list: %v\n%s", err, text)
+	}
+
+	out := map[string][]string{}
+	for _, s := range services {
+		names := []string{}
+		for _, m := range s.Members {
+			names = append(names, m.Name)
+		}
+
+		sort.Strings(names)
+		out[s.Service] = names
+	}
+
+	return out
+}
+
 // launch starts a busybox instance on a node and returns its IPv4 address.
 func launch(t *testing.T, lab *harness.Lab, node string) string {
 	t.Helper()

@@ -3,7 +3,6 @@
 package system
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -95,23 +94,8 @@ func TestInitFourNodesCephOnThree(t *testing.T) {
 	t.Logf("4-node init with Ceph on 3: %s", took.Round(100*time.Millisecond))
 	assertCloud(t, lab, spec)
 
-	var services []struct {
-		Service string `json:"service"`
-		Members []struct {
-			Name string `json:"name"`
-		} `json:"members"`
-	}
-
-	text := lab.MustExec(t, 30*time.Second, "micro04", "microcloud", "service", "list", "-f", "json")
-	err := json.Unmarshal([]byte(text), &services)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	for _, s := range services {
-		if s.Service == "MicroCeph" && len(s.Members) != 4 {
-			t.Fatalf("MicroCeph members: %+v, want all 4 machines", s.Members)
-		}
+	if ceph := serviceMembers(t, lab, "micro04")["MicroCeph"]; len(ceph) != 4 {
+		t.Fatalf("MicroCeph members: %v, want all 4 machines", ceph)
 	}
 
 	// The lab's kernel cannot map rbd, so root disks are local; an instance

@@ -222,7 +222,7 @@ func (w *Wizard) askUplinkNetwork() error {
 		Prompt:  "Nameservers for the OVN networks (comma-separated)",
 		Default: strings.Join(gateways, ","),
 		Validate: func(v string) error {
-			return plan.DNSCheck(splitList(v))
+			return plan.DNSCheck(plan.SplitDNSServers(v))
 		},
 	})
 	if err != nil {
@@ -231,7 +231,7 @@ func (w *Wizard) askUplinkNetwork() error {
 
 	// The gateways are the default: only other servers are written down.
 	if dns != strings.Join(gateways, ",") {
-		o.DNSServers = splitList(dns)
+		o.DNSServers = plan.SplitDNSServers(dns)
 	}
 
 	return nil
@@ -459,16 +459,4 @@ func sameSubnet(a string, b string) bool {
 	_, na, errA := net.ParseCIDR(a)
 	_, nb, errB := net.ParseCIDR(b)
 	return errA == nil && errB == nil && na.String() == nb.String()
-}
-
-// splitList reads a comma-separated answer.
-func splitList(value string) []string {
-	var out []string
-	for _, v := range strings.Split(value, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-
-	return out
 }
