@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	lxd "github.com/canonical/lxd/client"
@@ -38,6 +39,15 @@ func Detect(ctx context.Context, paths Paths) []types.ServiceState {
 func DetectOne(ctx context.Context, paths Paths, s types.ServiceType) types.ServiceState {
 	state := types.ServiceState{Type: s, Endpoint: paths.Socket(s)}
 	if !socketExists(state.Endpoint) {
+		// Its directory without the socket: installed, but not running,
+		// or restarting (microcluster restarts a daemon whose bootstrap or
+		// join was cut short). Callers wait for such a service rather than
+		// plan without it.
+		if dirExists(filepath.Dir(state.Endpoint)) {
+			state.Present = true
+			state.Error = NotRunning
+		}
+
 		return state
 	}
 
@@ -57,6 +67,14 @@ func DetectOne(ctx context.Context, paths Paths, s types.ServiceType) types.Serv
 	}
 
 	return state
+}
+
+// NotRunning is the error of a service that is installed but has no socket.
+const NotRunning = "installed but not running (no socket yet)"
+
+func dirExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 func socketExists(path string) bool {

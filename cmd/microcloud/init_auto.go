@@ -65,7 +65,7 @@ func runInitAuto(ctx context.Context, g *globals, opts *initOptions) error {
 		return err
 	}
 
-	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session)
+	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session, g.say)
 	if err != nil {
 		return err
 	}

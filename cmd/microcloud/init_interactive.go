@@ -81,7 +81,7 @@ func runInitInteractive(ctx context.Context, g *globals, opts *initOptions) erro
 	}
 
 	ask.Say("Gathering information from %d system(s)...", len(names))
-	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session)
+	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session, func(s string) { ask.Say("%s", s) })
 	if err != nil {
 		return err
 	}

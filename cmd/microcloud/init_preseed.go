@@ -122,7 +122,7 @@ func runInitPreseed(ctx context.Context, g *globals, opts *initOptions) error {
 		}
 	}
 
-	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session)
+	facts, err := setup.GatherFacts(ctx, local, hostname, names, members, session, g.say)
 	if err != nil {
 		return err
 	}

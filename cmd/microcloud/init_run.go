@@ -45,13 +45,14 @@ func (e *problemsError) Error() string {
 // validate prints the plan with its warnings, and its problems if any.
 func (r *runPlan) validate(out io.Writer) error {
 	errs, warnings := plan.Validate(r.plan, r.facts)
-	fmt.Fprint(out, tui.Summary(r.plan, 80))
-	fmt.Fprint(out, tui.Warnings(warnings, 80))
+	width := tui.Width(out)
+	fmt.Fprint(out, tui.Summary(r.plan, width))
+	fmt.Fprint(out, tui.Warnings(warnings, width))
 	if len(errs) == 0 {
 		return nil
 	}
 
-	fmt.Fprint(out, tui.Problems("The setup cannot be carried out:", errs, 80))
+	fmt.Fprint(out, tui.Problems("The setup cannot be carried out:", errs, width))
 	return &problemsError{problems: errs}
 }
 

@@ -29,6 +29,11 @@ type globals struct {
 	stateDir string
 }
 
+// say prints a line of information on standard output.
+func (g *globals) say(line string) {
+	fmt.Fprintln(g.stdout, line)
+}
+
 // client connects to the local microcloudd.
 func (g *globals) client() (*client.Client, error) {
 	return client.Local(g.stateDir)

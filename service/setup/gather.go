@@ -3,7 +3,9 @@ package setup
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
@@ -11,11 +13,48 @@ import (
 	"github.com/microcloud-project/microcloud/service/plan"
 )
 
+// ServiceWait bounds how long GatherFacts waits for services that are
+// installed but not answering yet.
+var ServiceWait = 30 * time.Second
+
 // GatherFacts collects the facts of the named systems, in parallel: the
 // initiator's own, those of existing MicroCloud members (members: name to
 // address) over mutual TLS, and those of the session's selected peers.
-func GatherFacts(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session *InitiatorSession) (plan.Facts, error) {
+//
+// A service that is installed but not answering (starting after a reboot,
+// or restarting after an interrupted bootstrap) is waited for, up to
+// ServiceWait, so that a plan is not judged on a passing state; notify
+// (nil: silent) says what is waited for.
+func GatherFacts(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session *InitiatorSession, notify func(string)) (plan.Facts, error) {
 	facts := plan.Facts{Systems: map[string]plan.SystemFacts{}}
+	deadline := time.Now().Add(ServiceWait)
+	waiting := ""
+	for {
+		err := gatherSome(ctx, local, initiator, names, members, session, facts)
+		if err != nil {
+			return facts, err
+		}
+
+		names = notAnswering(facts, names)
+		if len(names) == 0 || time.Now().After(deadline) {
+			return facts, nil
+		}
+
+		if what := describeNotAnswering(facts, names); notify != nil && what != waiting {
+			waiting = what
+			notify("Waiting up to " + ServiceWait.String() + " for " + what)
+		}
+
+		select {
+		case <-ctx.Done():
+			return facts, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// gatherSome gathers the named systems' facts into facts.
+func gatherSome(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session *InitiatorSession, facts plan.Facts) error {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	errs := map[string]error{}
@@ -54,11 +93,41 @@ func GatherFacts(ctx context.Context, local *client.Client, initiator string, na
 	wg.Wait()
 	for _, name := range names {
 		if err := errs[name]; err != nil {
-			return facts, fmt.Errorf("Failed to gather information from %s: %w", name, err)
+			return fmt.Errorf("Failed to gather information from %s: %w", name, err)
 		}
 	}
 
-	return facts, nil
+	return nil
+}
+
+// notAnswering lists the systems with an installed service that does not
+// answer.
+func notAnswering(facts plan.Facts, names []string) []string {
+	var out []string
+	for _, name := range names {
+		for _, s := range facts.Systems[name].Services {
+			if s.Present && s.Error != "" {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+
+	return out
+}
+
+// describeNotAnswering says which services of which systems are waited for.
+func describeNotAnswering(facts plan.Facts, names []string) string {
+	var parts []string
+	for _, name := range names {
+		for _, s := range facts.Systems[name].Services {
+			if s.Present && s.Error != "" {
+				parts = append(parts, fmt.Sprintf("%s on %s (%s)", s.Type, name, s.Error))
+			}
+		}
+	}
+
+	return strings.Join(parts, ", ")
 }
 
 // MicroCloudMembers lists the existing MicroCloud members (name to IP) when

@@ -41,7 +41,7 @@ func startDaemons(t *testing.T, names ...string) []*daemon {
 		// No LXD here: the socket override points at nothing, and the
 		// daemon must still serve its own API.
 		d.proc = harness.Start(t, filepath.Join(base, name+".log"), bin,
-			"--state-dir", d.stateDir, "--lxd-socket", filepath.Join(base, "no-lxd.socket"),
+			"--state-dir", d.stateDir, "--lxd-socket", filepath.Join(base, "no-lxd", "unix.socket"),
 			"--microovn-state-dir", filepath.Join(base, "no-ovn"), "--microceph-state-dir", filepath.Join(base, "no-ceph"),
 			"--session-address", d.address, "--heartbeat", "2s", "--verbose")
 		out = append(out, d)

@@ -82,7 +82,33 @@ func TestInitBadPreseeds(t *testing.T) {
 		})
 	}
 
+	t.Run("dry run", func(t *testing.T) { dryRuns(t, lab) })
 	assertUntouched(t, lab)
+}
+
+// dryRuns: --dry-run prints the plan and an equivalent preseed that gives
+// the same plan again, for a preseed and for --auto, and changes nothing
+// (the caller checks that).
+func dryRuns(t *testing.T, lab *harness.Lab) {
+	t.Helper()
+	file := strings.Replace(one, "- name: micro01\n", "- name: micro01\n  ovn_uplink_interface: uplink0\n  ovn_underlay_ip: 10.98.0.11\n  storage:\n    ceph:\n    - path: loop,2G,1\n", 1) +
+		ovnOK + "  ipv6_gateway: fd96::1/64\nceph:\n  public_network: 10.97.0.0/24\n"
+	first := lab.MustExec(t, time.Minute, "micro01", "microcloud", "init", "--preseed", writePreseed(t, file), "--dry-run")
+	const marker = "Equivalent preseed (replay with 'microcloud init --preseed FILE'):\n"
+	summary, replay, ok := strings.Cut(first, marker)
+	if !ok || !strings.Contains(summary, "10.98.0.11") || !strings.Contains(summary, "loop,2G,1") {
+		t.Fatalf("dry run output:\n%s", first)
+	}
+
+	second := lab.MustExec(t, time.Minute, "micro01", "microcloud", "init", "--preseed", writePreseed(t, replay), "--dry-run")
+	if summary2, _, _ := strings.Cut(second, marker); summary2 != summary {
+		t.Fatalf("the equivalent preseed gives another plan:\n%s\nthen:\n%s", summary, summary2)
+	}
+
+	auto := lab.MustExec(t, time.Minute, "micro01", "microcloud", "init", "--auto", "--dry-run", "--lookup-timeout", "2s", "--address", harness.MgmtIP("micro01"))
+	if !strings.Contains(auto, "MicroCloud will be formed of 1 system") || !strings.Contains(auto, marker) {
+		t.Fatalf("--auto --dry-run:\n%s", auto)
+	}
 }
 
 // assertUntouched fails if any node formed a cluster of any service or

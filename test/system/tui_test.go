@@ -81,6 +81,11 @@ func TestInteractiveInit(t *testing.T) {
 		t.Fatalf("the mounted system disk is not shown with its reason:\n%s", screen)
 	}
 
+	// Styled by default (the NO_COLOR test below checks the opposite).
+	if !strings.Contains(term.ScreenWithEscapes(), "\x1b[") {
+		t.Fatalf("no styles on the screen without NO_COLOR")
+	}
+
 	term.Keys("Right", "Enter")
 	term.WaitFor("Ceph's public traffic", 30*time.Second)
 	term.Type("10.97")

@@ -9,9 +9,12 @@ import (
 	"github.com/microcloud-project/microcloud/tui"
 )
 
+// fileBackedSize is the size of the file-backed OSD offered on every system.
+const fileBackedSize = "8G"
+
 // FileBackedOSD is the file-backed OSD offered on every system, for machines
-// without a spare disk (MicroCeph's "loop,<size>,<count>" form).
-const FileBackedOSD = "loop,8G,1"
+// without a spare disk (MicroCeph's "loop,<size>,<count>" form; a sparse file).
+const FileBackedOSD = "loop," + fileBackedSize + ",1"
 
 // localStorage chooses the "local" pool: ZFS on one disk per system when
 // every system has a usable disk and LXD supports ZFS, else a directory.
@@ -178,7 +181,7 @@ func (w *Wizard) fileBackedRows() []tui.Row {
 	var rows []tui.Row
 	for _, s := range w.Plan.Systems {
 		rows = append(rows, tui.Row{ID: diskID(s.Name, FileBackedOSD), Group: s.Name,
-			Cells: []string{s.Name, "file", "sparse file", "8GiB", "file", "tests only"}})
+			Cells: []string{s.Name, "file", "sparse file", fileBackedSize + "iB", "file", "tests only"}})
 	}
 
 	return rows
