@@ -392,7 +392,8 @@ func cephCheckSupervision(t *testing.T, ctx context.Context, lab *harness.Lab) {
 		return nil
 	})
 
-	harness.Start(t, filepath.Join(t.TempDir(), "microceph.log"), harness.LabScript(), "exec", "micro02",
+	// Logged with the node's logs, so that a failure's dump shows it.
+	harness.Start(t, filepath.Join(lab.NodeDir("micro02"), "log", "microceph-restarted.log"), harness.LabScript(), "exec", "micro02",
 		"lab-microcephd", "--state-dir", filepath.Join(lab.NodeDir("micro02"), "microceph", "state"), "--verbose")
 	readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -526,7 +527,13 @@ func labMicrocephd(lab *harness.Lab, node string) string {
 }
 
 func rssOf(pid string) string {
-	status, err := os.ReadFile("/proc/" + pid + "/status")
+	// PID files hold "<pid> <start time>".
+	fields := strings.Fields(pid)
+	if len(fields) == 0 {
+		return "gone"
+	}
+
+	status, err := os.ReadFile("/proc/" + fields[0] + "/status")
 	if err != nil {
 		return "gone"
 	}
