@@ -3,115 +3,205 @@ package setup
 import (
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/lxd/shared/api"
 )
 
-// statusCreated is what LXD reports for a finished pool or network.
-const statusCreated = "Created"
+// LXD's statuses of a pool or network (the same words for both).
+const (
+	statusCreated = "Created"
+	statusErrored = "Errored"
+)
 
 func isNotFound(err error) bool {
 	return api.StatusErrorCheck(err, http.StatusNotFound)
 }
 
-// ensurePool makes a pool exist on every member: a pending definition on
-// each member, then the cluster-wide create. A created pool with the planned
-// driver is left alone. One an interrupted run left pending or errored holds
-// nothing yet and may lack a member's definition, which LXD cannot repair:
-// it is deleted and created afresh.
-func ensurePool(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
-	pool, _, err := c.GetStoragePool(obj.Name)
-	if err != nil && !isNotFound(err) {
+// lxdObjectState is what LXD reports of an existing pool or network.
+type lxdObjectState struct {
+	exists    bool
+	kind      string // driver or network type
+	status    string
+	locations []string
+}
+
+// lxdObjectOps are the LXD calls for one pool or network.
+type lxdObjectOps struct {
+	noun     string // "storage pool", "network"
+	get      func() (lxdObjectState, error)
+	defineOn func(member string, config map[string]string) error
+	create   func(config map[string]string, description string) error
+	remove   func() error
+
+	// perMember is false for objects LXD creates cluster-wide at once (an
+	// OVN network has no per-member definition).
+	perMember bool
+}
+
+// settleTimeout bounds the wait for a create that an interrupted run left
+// running inside LXD: LXD marks a pool or network Errored when its
+// cluster-wide create begins and Created when every member has it, and the
+// create goes on after the client is gone (a Ceph pool takes seconds).
+var settleTimeout, settlePoll = 90 * time.Second, time.Second
+
+// ensureObject makes a pool or network exist on every member and reports
+// whether it did anything. A new one gets a definition on each member, then
+// the cluster-wide create. One that an interrupted run left behind is
+// finished rather than started again:
+//   - Pending (defined, never created): members without a definition get
+//     one, then the cluster-wide create runs;
+//   - Errored (a create began): it may still be running, so it is given
+//     time; if it does not finish, LXD's own retry runs (the cluster-wide
+//     create again, without the global config it already has);
+//   - if the retry fails too, the object is deleted and created afresh.
+func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, error) {
+	st, err := ops.get()
+	if err != nil {
 		return false, err
 	}
 
-	if err == nil {
-		if pool.Driver != obj.Type {
-			return false, fmt.Errorf("Storage pool %q exists with driver %q, not %q", obj.Name, pool.Driver, obj.Type)
+	if st.exists && st.kind != obj.Type {
+		return false, fmt.Errorf("%s %q exists as %q, not %q", capitalize(ops.noun), obj.Name, st.kind, obj.Type)
+	}
+
+	if st.exists && st.status == statusErrored {
+		st, err = waitSettled(ops, settleTimeout)
+		if err != nil {
+			return false, err
+		}
+	}
+
+	if st.exists && st.status == statusCreated {
+		if !ops.perMember || covers(st.locations, members) {
+			return false, nil
 		}
 
-		if pool.Status == statusCreated {
-			if covers(pool.Locations, members) {
-				return false, nil
+		return false, fmt.Errorf("%s %q exists but not on every member (%v)", capitalize(ops.noun), obj.Name, st.locations)
+	}
+
+	if st.exists && st.status == statusErrored {
+		err := ops.create(nil, obj.Description)
+		if err == nil {
+			return true, nil
+		}
+
+		err = ops.remove()
+		if err != nil {
+			return false, fmt.Errorf("Failed to remove the unfinished %s %q: %w", ops.noun, obj.Name, err)
+		}
+
+		st = lxdObjectState{}
+	}
+
+	if ops.perMember {
+		defined := map[string]bool{}
+		for _, l := range st.locations {
+			defined[l] = st.exists
+		}
+
+		for _, m := range members {
+			config, ok := obj.Member[m]
+			if !ok {
+				return false, fmt.Errorf("%s %q needs configuration for %s, which the plan does not include", capitalize(ops.noun), obj.Name, m)
 			}
 
-			return false, fmt.Errorf("Storage pool %q exists but not on every member (%v)", obj.Name, pool.Locations)
-		}
+			if defined[m] {
+				continue
+			}
 
-		err := c.DeleteStoragePool(obj.Name)
-		if err != nil {
-			return false, fmt.Errorf("Failed to remove the unfinished storage pool %q: %w", obj.Name, err)
-		}
-	}
-
-	for _, m := range members {
-		config, ok := obj.Member[m]
-		if !ok {
-			return false, fmt.Errorf("Storage pool %q needs configuration for %s, which the plan does not include", obj.Name, m)
-		}
-
-		err := c.UseTarget(m).CreateStoragePool(api.StoragePoolsPost{Name: obj.Name, Driver: obj.Type, StoragePoolPut: api.StoragePoolPut{Config: config}})
-		if err != nil {
-			return false, fmt.Errorf("Failed to define storage pool %q on %s: %w", obj.Name, m, err)
+			err := ops.defineOn(m, config)
+			if err != nil {
+				return false, fmt.Errorf("Failed to define %s %q on %s: %w", ops.noun, obj.Name, m, err)
+			}
 		}
 	}
 
-	err = c.CreateStoragePool(api.StoragePoolsPost{Name: obj.Name, Driver: obj.Type, StoragePoolPut: api.StoragePoolPut{Config: obj.Config, Description: obj.Description}})
+	err = ops.create(obj.Config, obj.Description)
 	if err != nil {
-		return false, fmt.Errorf("Failed to create storage pool %q: %w", obj.Name, err)
+		return false, fmt.Errorf("Failed to create %s %q: %w", ops.noun, obj.Name, err)
 	}
 
 	return true, nil
 }
 
-// ensureNetwork is ensurePool for networks; a network without per-member
-// settings (ovn) is created cluster-wide at once.
-func ensureNetwork(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
-	network, _, err := c.GetNetwork(obj.Name)
-	if err != nil && !isNotFound(err) {
-		return false, err
+// waitSettled polls an Errored object until it is Created or timeout passes.
+func waitSettled(ops lxdObjectOps, timeout time.Duration) (lxdObjectState, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		st, err := ops.get()
+		if err != nil || st.status != statusErrored || time.Now().After(deadline) {
+			return st, err
+		}
+
+		time.Sleep(settlePoll)
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
 
-	if err == nil && network.Managed {
-		if network.Type != obj.Type {
-			return false, fmt.Errorf("Network %q exists with type %q, not %q", obj.Name, network.Type, obj.Type)
-		}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
-		if network.Status == statusCreated {
-			if len(obj.Member) == 0 || covers(network.Locations, members) {
-				return false, nil
+// ensurePool is ensureObject for a storage pool.
+func ensurePool(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
+	return ensureObject(lxdObjectOps{
+		noun:      "storage pool",
+		perMember: true,
+		get: func() (lxdObjectState, error) {
+			pool, _, err := c.GetStoragePool(obj.Name)
+			if isNotFound(err) {
+				return lxdObjectState{}, nil
 			}
 
-			return false, fmt.Errorf("Network %q exists but not on every member (%v)", obj.Name, network.Locations)
-		}
-
-		err := c.DeleteNetwork(obj.Name)
-		if err != nil {
-			return false, fmt.Errorf("Failed to remove the unfinished network %q: %w", obj.Name, err)
-		}
-	}
-
-	if len(obj.Member) > 0 {
-		for _, m := range members {
-			config, ok := obj.Member[m]
-			if !ok {
-				return false, fmt.Errorf("Network %q needs configuration for %s, which the plan does not include", obj.Name, m)
-			}
-
-			err := c.UseTarget(m).CreateNetwork(api.NetworksPost{Name: obj.Name, Type: obj.Type, NetworkPut: api.NetworkPut{Config: config}})
 			if err != nil {
-				return false, fmt.Errorf("Failed to define network %q on %s: %w", obj.Name, m, err)
+				return lxdObjectState{}, err
 			}
-		}
-	}
 
-	err = c.CreateNetwork(api.NetworksPost{Name: obj.Name, Type: obj.Type, NetworkPut: api.NetworkPut{Config: obj.Config, Description: obj.Description}})
-	if err != nil {
-		return false, fmt.Errorf("Failed to create network %q: %w", obj.Name, err)
-	}
+			return lxdObjectState{exists: true, kind: pool.Driver, status: pool.Status, locations: pool.Locations}, nil
+		},
+		defineOn: func(m string, config map[string]string) error {
+			return c.UseTarget(m).CreateStoragePool(api.StoragePoolsPost{Name: obj.Name, Driver: obj.Type, StoragePoolPut: api.StoragePoolPut{Config: config}})
+		},
+		create: func(config map[string]string, description string) error {
+			return c.CreateStoragePool(api.StoragePoolsPost{Name: obj.Name, Driver: obj.Type, StoragePoolPut: api.StoragePoolPut{Config: config, Description: description}})
+		},
+		remove: func() error { return c.DeleteStoragePool(obj.Name) },
+	}, obj, members)
+}
 
-	return true, nil
+// ensureNetwork is ensureObject for a network; one without per-member
+// settings (ovn) is created cluster-wide at once. An unmanaged interface of
+// the same name is not LXD's network.
+func ensureNetwork(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
+	return ensureObject(lxdObjectOps{
+		noun:      "network",
+		perMember: len(obj.Member) > 0,
+		get: func() (lxdObjectState, error) {
+			network, _, err := c.GetNetwork(obj.Name)
+			if isNotFound(err) || (err == nil && !network.Managed) {
+				return lxdObjectState{}, nil
+			}
+
+			if err != nil {
+				return lxdObjectState{}, err
+			}
+
+			return lxdObjectState{exists: true, kind: network.Type, status: network.Status, locations: network.Locations}, nil
+		},
+		defineOn: func(m string, config map[string]string) error {
+			return c.UseTarget(m).CreateNetwork(api.NetworksPost{Name: obj.Name, Type: obj.Type, NetworkPut: api.NetworkPut{Config: config}})
+		},
+		create: func(config map[string]string, description string) error {
+			return c.CreateNetwork(api.NetworksPost{Name: obj.Name, Type: obj.Type, NetworkPut: api.NetworkPut{Config: config, Description: description}})
+		},
+		remove: func() error { return c.DeleteNetwork(obj.Name) },
+	}, obj, members)
 }
 
 // covers reports whether locations include every member.

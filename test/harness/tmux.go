@@ -30,7 +30,9 @@ func StartTerminal(t testing.TB, width int, height int, env []string, command st
 	}
 
 	term := &Terminal{t: t, socket: fmt.Sprintf("microcloud-test-%d-%d", os.Getpid(), time.Now().UnixNano()), Width: width, Height: height}
-	script := command + `; echo "EXIT=$?"; sleep 3600`
+	// An operator's terminal: CI (set by .ci/run) makes the terminal
+	// libraries assume no terminal and drop every style.
+	script := "unset CI; " + command + `; echo "EXIT=$?"; sleep 3600`
 	args := []string{"new-session", "-d", "-s", "init", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	for _, e := range env {
 		args = append(args, "-e", e)
