@@ -8,17 +8,27 @@ import (
 	"sync"
 	"time"
 
+	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"
 )
 
+// Services reaches the services of every system of a plan (Cloud, or a
+// fake in unit tests of the phases' logic).
+type Services interface {
+	Service(ctx context.Context, system string, t types.ServiceType) (service.Service, error)
+
+	// Local is the initiator's microcloudd.
+	Local() *client.Client
+}
+
 // Executor carries out a validated plan.
 type Executor struct {
 	Plan  plan.Plan
 	Facts plan.Facts
-	Cloud *Cloud
+	Cloud Services
 
 	// JoinMicroCloud asks a system of the discovery session to join
 	// MicroCloud with a token (see api/session). nil when every system
@@ -160,13 +170,32 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 	}
 
 	join := func(s plan.System) error {
-		e.report(s.Name, t, report.Running, "joining")
-		token, err := leader.IssueToken(ctx, s.Name)
+		svc, err := e.Cloud.Service(ctx, s.Name, t)
 		if err != nil {
 			return e.fail(s.Name, t, err)
 		}
 
-		svc, err := e.Cloud.Service(ctx, s.Name, t)
+		// A join an interrupted run started goes on without it (LXD joins
+		// in the background): the system already calls itself clustered
+		// and only needs time to appear among the members.
+		st, err := svc.Status(ctx)
+		if err != nil {
+			return e.fail(s.Name, t, err)
+		}
+
+		if st.Clustered {
+			e.report(s.Name, t, report.Running, "finishing an earlier join")
+			err := waitMember(ctx, leader, s.Name, joinSettle)
+			if err != nil {
+				return e.fail(s.Name, t, fmt.Errorf("%s is clustered but not a member of this cluster (another cluster, or a join cut short that did not finish): %w", s.Name, err))
+			}
+
+			e.report(s.Name, t, report.Skipped, "already a member")
+			return nil
+		}
+
+		e.report(s.Name, t, report.Running, "joining")
+		token, err := leader.IssueToken(ctx, s.Name)
 		if err != nil {
 			return e.fail(s.Name, t, err)
 		}
@@ -251,6 +280,9 @@ func (e *Executor) microcloud(ctx context.Context) error {
 
 	return nil
 }
+
+// joinSettle bounds the wait for a join an interrupted run left running.
+var joinSettle = 2 * time.Minute
 
 // waitMember waits until a service lists name as a member.
 func waitMember(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
