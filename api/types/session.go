@@ -38,6 +38,16 @@ const (
 	PeerLeft         = "left"         // ended its side of the session
 )
 
+// ShortFingerprint is the part of a certificate fingerprint operators
+// compare between machines: the first 12 hex digits.
+func ShortFingerprint(fp string) string {
+	if len(fp) > 12 {
+		return fp[:12]
+	}
+
+	return fp
+}
+
 // SessionPeer is a machine on the other side of the session.
 type SessionPeer struct {
 	Name        string         `json:"name"`

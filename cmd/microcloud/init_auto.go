@@ -108,7 +108,7 @@ func startDiscovery(ctx context.Context, g *globals, local *client.Client, req t
 	fmt.Fprintf(g.stdout, "Discovery on %s (%s on %s; multicast: %s)\n", info.Name, info.Address, info.Interface, info.Multicast)
 	fmt.Fprintf(g.stdout, "On each machine to join, run: microcloud join\n")
 	fmt.Fprintf(g.stdout, "Passphrase: %s\n", info.Passphrase)
-	fmt.Fprintf(g.stdout, "Fingerprint of %s: %s (check that joining machines show it)\n", info.Name, shortFingerprint(info.Fingerprint))
+	fmt.Fprintf(g.stdout, "Fingerprint of %s: %s (check that joining machines show it)\n", info.Name, types.ShortFingerprint(info.Fingerprint))
 	return session, nil
 }
 
@@ -125,7 +125,7 @@ func collectPeers(ctx context.Context, g *globals, session *setup.InitiatorSessi
 			}
 
 			shown[key] = p.State
-			line := fmt.Sprintf("  %s at %s (fingerprint %s): %s", p.Name, p.Address, shortFingerprint(p.Fingerprint), p.State)
+			line := fmt.Sprintf("  %s at %s (fingerprint %s): %s", p.Name, p.Address, types.ShortFingerprint(p.Fingerprint), p.State)
 			if p.Reason != "" {
 				line += ": " + p.Reason
 			}

@@ -124,7 +124,7 @@ func printJoinEvent(out io.Writer, ev types.SessionEvent) (bool, error) {
 	case types.EventSession:
 		s := ev.Session
 		fmt.Fprintf(out, "Joining as %s (%s on %s; multicast: %s)\n", s.Name, s.Address, s.Interface, s.Multicast)
-		fmt.Fprintf(out, "This machine's fingerprint: %s\n", shortFingerprint(s.Fingerprint))
+		fmt.Fprintf(out, "This machine's fingerprint: %s\n", types.ShortFingerprint(s.Fingerprint))
 	case types.EventInitiator, types.EventConfirmed:
 		fmt.Fprintln(out, ev.Message)
 	case types.EventWarning:
@@ -141,13 +141,4 @@ func printJoinEvent(out io.Writer, ev types.SessionEvent) (bool, error) {
 	}
 
 	return false, nil
-}
-
-// shortFingerprint is what operators compare: the first 12 hex digits.
-func shortFingerprint(fp string) string {
-	if len(fp) > 12 {
-		return fp[:12]
-	}
-
-	return fp
 }

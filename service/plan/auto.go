@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,7 +43,7 @@ func Auto(initiator string, addresses map[string]string, f Facts, o AutoOptions)
 			}
 		}
 
-		if !contains(sf.Inventory.StorageDrivers, DriverZFS) {
+		if !slices.Contains(sf.Inventory.StorageDrivers, DriverZFS) {
 			zfs = false
 		}
 	}
@@ -147,14 +148,4 @@ func allHave(f Facts, names []string, t types.ServiceType) bool {
 	}
 
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-
-	return false
 }

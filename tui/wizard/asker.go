@@ -38,12 +38,7 @@ func (t Terminal) Select(q tui.SelectTable, feed <-chan tea.Msg) ([]string, erro
 		return nil, err
 	}
 
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.ID)
-	}
-
-	return ids, nil
+	return rowIDs(rows), nil
 }
 
 // Text runs a text question.

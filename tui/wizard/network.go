@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 
@@ -121,7 +122,7 @@ func (w *Wizard) askUplink(system string, previous string) (string, error) {
 
 	var selected []string
 	switch {
-	case contains(eligible, previous):
+	case slices.Contains(eligible, previous):
 		selected = []string{previous}
 	case len(eligible) == 1:
 		selected = eligible

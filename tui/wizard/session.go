@@ -108,12 +108,7 @@ func PeerRow(p types.SessionPeer) tui.Row {
 		}
 	}
 
-	fingerprint := p.Fingerprint
-	if len(fingerprint) > 12 {
-		fingerprint = fingerprint[:12]
-	}
-
-	row := tui.Row{ID: PeerID(p), Cells: []string{p.Name, p.Address, fingerprint, strings.Join(services, " ")}}
+	row := tui.Row{ID: PeerID(p), Cells: []string{p.Name, p.Address, types.ShortFingerprint(p.Fingerprint), strings.Join(services, " ")}}
 	switch p.State {
 	case types.PeerVerified, types.PeerConfirmed:
 		if !lxd {

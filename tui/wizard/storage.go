@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
@@ -69,7 +70,7 @@ func (w *Wizard) localStorage() error {
 func (w *Wizard) noZFSReason() string {
 	for _, s := range w.Plan.Systems {
 		sf := w.Facts.Systems[s.Name]
-		if !contains(sf.Inventory.StorageDrivers, plan.DriverZFS) {
+		if !slices.Contains(sf.Inventory.StorageDrivers, plan.DriverZFS) {
 			return "LXD on " + s.Name + " does not support ZFS"
 		}
 
@@ -283,16 +284,6 @@ func clonePlan(p plan.Plan) plan.Plan {
 	}
 
 	return out
-}
-
-func contains(list []string, value string) bool {
-	for _, v := range list {
-		if v == value {
-			return true
-		}
-	}
-
-	return false
 }
 
 // joinNames writes "a, b and c".
