@@ -35,6 +35,7 @@ vet: .deps/cgo.mk
 	$(GO) vet -tags $(GOTAGS) ./...
 	$(GO) vet -tags $(GOTAGS),system ./test/...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	build/lint-shell
 
 # Unit tests: pure logic, no root, no lab.
 unit: .deps/cgo.mk

@@ -17,7 +17,7 @@ deps="$top/.deps"
 dq="$deps/dqlite"
 export DEBIAN_FRONTEND=noninteractive
 
-build_pkgs=(gcc libc6-dev pkg-config libuv1-dev liblz4-dev libsqlite3-dev binutils)
+build_pkgs=(gcc libc6-dev pkg-config libuv1-dev liblz4-dev libsqlite3-dev binutils shellcheck)
 # Runtime of the lab: LXD and its helpers, OVN/OVS, Ceph (no recommends: they
 # would pull in dashboards and grafana), the network tools, the busybox used for
 # the offline instance image, and tmux for driving the TUI in tests.
@@ -40,7 +40,7 @@ apt_updated=0
 apt_install() {
 	local want
 	mapfile -t want < <(missing "$@" | grep .)
-	[ ${#want[@]} -eq 0 ] && return 0
+	if [ ${#want[@]} -eq 0 ]; then return 0; fi
 	log "installing ${want[*]}"
 	if [ $apt_updated = 0 ]; then
 		timeout 600 apt-get update -q >/dev/null

@@ -144,6 +144,20 @@ type Result struct {
 	Code   int
 }
 
+// Describe tells a failed command's exit status and both its streams, each
+// marked even when empty, so that a failure always explains itself.
+func (r Result) Describe() string {
+	return fmt.Sprintf("exit status %d\n--- stdout:\n%s\n--- stderr:\n%s", r.Code, orNone(r.Stdout), orNone(r.Stderr))
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(empty)"
+	}
+
+	return strings.TrimRight(s, "\n")
+}
+
 // Run runs a command to completion with a bound on its duration.
 func Run(t testing.TB, timeout time.Duration, name string, args ...string) Result {
 	t.Helper()

@@ -75,7 +75,7 @@ func LabUp(t testing.TB, n int, services string) *Lab {
 	start := time.Now()
 	res := Run(t, 5*time.Minute, LabScript(), args...)
 	if res.Code != 0 {
-		t.Fatalf("lab up failed:\n%s%s", res.Stdout, res.Stderr)
+		t.Fatalf("lab up failed: %s", res.Describe())
 	}
 
 	t.Logf("lab up %d: %s", n, time.Since(start).Round(10*time.Millisecond))
@@ -104,7 +104,7 @@ func LabDown(t testing.TB) {
 	t.Helper()
 	res := Run(t, 3*time.Minute, LabScript(), "down")
 	if res.Code != 0 {
-		t.Fatalf("lab down failed:\n%s%s", res.Stdout, res.Stderr)
+		t.Fatalf("lab down failed: %s", res.Describe())
 	}
 }
 
