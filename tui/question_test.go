@@ -130,3 +130,16 @@ func TestAskValidatesPipedAnswers(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// A default too long for the prompt's line wraps whole onto the next one at
+// 80 columns: what Enter will use is never cut.
+func TestTextLongDefaultWrapsWhole(t *testing.T) {
+	q := TextQuestion{Prompt: "Uplink IPv4 addresses OVN may give its routers (first-last)", Default: "10.96.0.100-10.96.0.150"}
+	view := NewTextModel(q).View()
+	assertContains(t, view, "[default=10.96.0.100-10.96.0.150]:")
+	for _, l := range strings.Split(view, "\n") {
+		if w := cellWidth(l); w > DefaultWidth {
+			t.Fatalf("line of %d columns: %q", w, l)
+		}
+	}
+}

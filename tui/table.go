@@ -32,9 +32,16 @@ type SelectTable struct {
 	Headers []string
 	Rows    []Row
 
-	// Multi allows several rows; otherwise choosing one replaces the other,
-	// and Enter with nothing chosen takes the row under the cursor.
+	// Multi allows several rows (space toggles, Enter confirms). Otherwise
+	// Enter chooses the row under the cursor: a preselected row only says
+	// where the cursor starts, so an operator who moves and presses Enter
+	// gets the row they moved to, never a default they moved away from.
 	Multi bool
+
+	// Sorted keeps the rows in the order of their first cell (then ID),
+	// also as rows arrive live, so that machines appearing in any order
+	// are listed by name and the list does not jump about.
+	Sorted bool
 
 	// MinSelected and MaxSelected bound the number of chosen rows (0: no bound).
 	MinSelected int
@@ -117,6 +124,10 @@ func NewSelectTable(q SelectTable) SelectTableModel {
 		}
 	}
 
+	if q.Sorted {
+		slices.SortStableFunc(m.rows, compareRows)
+	}
+
 	for _, id := range q.Selected {
 		i := m.indexOf(id)
 		if i >= 0 && m.rows[i].Selectable() {
@@ -124,8 +135,8 @@ func NewSelectTable(q SelectTable) SelectTableModel {
 		}
 	}
 
-	// Start on the first preselected row: in a single choice, Enter then
-	// keeps the proposed answer, and the operator sees it without scrolling.
+	// Start on the first preselected row: in a single choice, Enter at once
+	// takes the proposed answer, and the operator sees it without scrolling.
 	for i, r := range m.rows {
 		if m.selected[r.ID] {
 			m.cursor = i
@@ -271,9 +282,16 @@ func (m SelectTableModel) selectVisible(on bool) SelectTableModel {
 // confirm ends the question if the choice obeys the rules, and otherwise
 // says which rule it breaks.
 func (m SelectTableModel) confirm() (tea.Model, tea.Cmd) {
-	if !m.q.Multi && len(m.selected) == 0 {
+	if !m.q.Multi {
+		// Enter chooses the row under the cursor; one that cannot be
+		// chosen says why rather than falling back to an earlier choice.
 		row, ok := m.cursorRow()
-		if ok && row.Selectable() {
+		if ok && !row.Selectable() {
+			m.message = "This " + m.q.Noun + " cannot be selected: " + row.Disabled
+			return m, nil
+		}
+
+		if ok {
 			m.selected = map[string]bool{row.ID: true}
 		}
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -10,7 +11,8 @@ import (
 // answer; the cursor and the choices stay on the same rows (by ID) whatever
 // is inserted or removed around them.
 
-// AddRowMsg appends a row; a row with the same ID is replaced instead.
+// AddRowMsg appends a row (or inserts it in order in a Sorted table); a row
+// with the same ID is replaced instead.
 type AddRowMsg struct {
 	Row Row
 }
@@ -36,6 +38,10 @@ func (m SelectTableModel) upsertRow(row Row) SelectTableModel {
 		m.rows[i] = row
 	} else {
 		m.rows = append(m.rows, row)
+	}
+
+	if m.q.Sorted {
+		slices.SortStableFunc(m.rows, compareRows)
 	}
 
 	if !row.Selectable() && m.selected[row.ID] {
@@ -109,6 +115,20 @@ func rowMatches(r Row, lowerFilter string) bool {
 	}
 
 	return false
+}
+
+// compareRows orders the rows of a Sorted table: by first cell, then ID.
+func compareRows(a, b Row) int {
+	var ca, cb string
+	if len(a.Cells) > 0 {
+		ca = a.Cells[0]
+	}
+
+	if len(b.Cells) > 0 {
+		cb = b.Cells[0]
+	}
+
+	return cmp.Or(cmp.Compare(ca, cb), cmp.Compare(a.ID, b.ID))
 }
 
 func (m SelectTableModel) indexOf(id string) int {

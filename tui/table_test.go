@@ -278,7 +278,7 @@ func TestSingleChoiceReplacesAndEnterTakesTheCursorRow(t *testing.T) {
 func TestSingleChoiceEnterOnADisabledRowAsks(t *testing.T) {
 	q := SelectTable{Noun: "address", Rows: []Row{{ID: "a", Cells: []string{"10.0.0.5"}, Disabled: "not up"}}}
 	m := send(t, NewSelectTable(q), keyEnter)
-	if m.Done() || m.Message() != "Select an address" {
+	if m.Done() || m.Message() != "This address cannot be selected: not up" {
 		t.Fatalf("done %v, message %q", m.Done(), m.Message())
 	}
 }
@@ -339,4 +339,73 @@ func TestCursorStartsOnThePreselectedRow(t *testing.T) {
 	if m.CursorID() != "micro02/br0" {
 		t.Fatalf("cursor on %q", m.CursorID())
 	}
+}
+
+// An operator who moves the cursor off a preselected row and presses Enter
+// gets the row they moved to, however they moved there.
+func TestSingleChoiceEnterTakesTheCursorRow(t *testing.T) {
+	q := SelectTable{Noun: "network", Selected: []string{"b"}, Rows: []Row{
+		{ID: "a", Cells: []string{"10.97.0.0/24"}},
+		{ID: "b", Cells: []string{"10.99.0.0/24"}},
+		{ID: "c", Cells: []string{"10.98.0.0/24"}},
+		{ID: "d", Cells: []string{"10.96.0.0/24"}, Disabled: "no address"},
+	}}
+
+	for _, tc := range []struct {
+		name string
+		keys []tea.Msg
+		want string
+	}{
+		{"the default, untouched", []tea.Msg{keyEnter}, "b"},
+		{"up from the default", []tea.Msg{keyUp, keyEnter}, "a"},
+		{"down from the default", []tea.Msg{keyDown, keyEnter}, "c"},
+		{"marked with space, then moved away", []tea.Msg{keyDown, keySpace, keyUp, keyUp, keyEnter}, "a"},
+		{"the default filtered out", []tea.Msg{typed("10.98"), keyEnter}, "c"},
+		{"away and back", []tea.Msg{keyDown, keyUp, keyEnter}, "b"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := send(t, NewSelectTable(q), tc.keys...)
+			if !m.Done() || !reflect.DeepEqual(rowIDs(m.Selected()), []string{tc.want}) {
+				t.Fatalf("done %v, chose %v, want %s", m.Done(), rowIDs(m.Selected()), tc.want)
+			}
+		})
+	}
+
+	// On a row that cannot be chosen, Enter says why and keeps the question
+	// open, rather than falling back to the default.
+	m := send(t, NewSelectTable(q), keyEnd, keyEnter)
+	if m.Done() || m.Message() != "This network cannot be selected: no address" {
+		t.Fatalf("enter on a disabled row: done %v, message %q", m.Done(), m.Message())
+	}
+
+	// The default is still shown as such while the cursor is elsewhere.
+	m = send(t, NewSelectTable(q), keyUp)
+	assertContains(t, m.View(), "(*) 10.99.0.0/24", "> ( ) 10.97.0.0/24")
+}
+
+// Rows of a Sorted table are listed by name whatever order they arrive in,
+// and the cursor stays on its machine when one arrives above it.
+func TestSortedTableKeepsOrderAndCursor(t *testing.T) {
+	peer := func(name string) Row { return Row{ID: name + "/fp", Cells: []string{name, "10.99.0.1"}} }
+	q := SelectTable{Multi: true, Sorted: true, Rows: []Row{peer("micro03")}}
+	m := send(t, NewSelectTable(q), AddRowMsg{Row: peer("micro05")}, keyDown)
+	if m.CursorID() != "micro05/fp" {
+		t.Fatalf("cursor on %q", m.CursorID())
+	}
+
+	m = send(t, m, AddRowMsg{Row: peer("micro02")}, UpdateRowMsg{Row: peer("micro04")}, AddRowMsg{Row: peer("micro01")})
+	var names []string
+	for _, r := range m.Rows() {
+		names = append(names, r.Cells[0])
+	}
+
+	if want := []string{"micro01", "micro02", "micro03", "micro04", "micro05"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("rows %v, want %v", names, want)
+	}
+
+	if m.CursorID() != "micro05/fp" {
+		t.Fatalf("the cursor moved to %q when rows arrived above it", m.CursorID())
+	}
+
+	assertContains(t, m.View(), "> [ ] micro05")
 }

@@ -43,21 +43,7 @@ func pickAddressAndPeers(t *testing.T, term *harness.Terminal, joiners []string)
 	term.Keys("Enter")
 	term.WaitFor("Passphrase: ", 30*time.Second)
 	procs := joinAll(t, joiners)
-	harness.Eventually(t, time.Minute, 200*time.Millisecond, "every joiner verified", func() error {
-		screen := term.Screen()
-		for _, n := range joiners {
-			if !strings.Contains(screen, n) {
-				return fmt.Errorf("%s not shown:\n%s", n, screen)
-			}
-		}
-
-		if strings.Contains(screen, "waiting for the passphrase") {
-			return fmt.Errorf("not verified yet:\n%s", screen)
-		}
-
-		return nil
-	})
-
+	waitVerified(t, term, joiners...)
 	term.Keys("Right", "Enter")
 	return procs
 }

@@ -179,14 +179,23 @@ func (w *Wizard) askUplinkNetwork() error {
 			reserved[s.Address] = s.Name
 		}
 
-		o.IPv4Range, err = w.Ask.Text(tui.TextQuestion{
-			Prompt:      "Uplink IPv4 addresses OVN may give its routers (first-last)",
-			Placeholder: rangeExample(gw4, subnet4),
+		// A range suggested from the gateway is a real default (Enter
+		// takes it) when it is valid; otherwise it is only an example.
+		q := tui.TextQuestion{
+			Prompt: "Uplink IPv4 addresses OVN may give its routers (first-last)",
 			Validate: func(v string) error {
 				_, _, err := plan.RangeCheck(v, gw4, subnet4, reserved)
 				return err
 			},
-		})
+		}
+
+		if suggested := rangeExample(gw4, subnet4); q.Validate(suggested) == nil {
+			q.Default = suggested
+		} else {
+			q.Placeholder = suggested
+		}
+
+		o.IPv4Range, err = w.Ask.Text(q)
 		if err != nil {
 			return err
 		}

@@ -167,6 +167,7 @@ func ChoosePeers(ask Asker, initial []types.SessionPeer, updates <-chan types.Se
 		Headers:      []string{"NAME", "ADDRESS", "FINGERPRINT", "SERVICES"},
 		Rows:         rows,
 		Multi:        true,
+		Sorted:       true,
 		MinSelected:  1,
 		Noun:         "machine",
 		Empty:        "Waiting for machines... run 'microcloud join' on each of them",

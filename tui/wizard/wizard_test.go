@@ -216,7 +216,7 @@ func TestWizardFullSetup(t *testing.T) {
 		[]string{"10.97.0.0/24"}, keep{}, // Ceph public, internal = public
 		true,                   // OVN
 		keep{}, keep{}, keep{}, // uplink0 preselected everywhere
-		"10.96.0.1/24", "10.96.0.100-10.96.0.150", "", keep{}, // gateways, range, no IPv6, DNS
+		"10.96.0.1/24", keep{}, "", keep{}, // gateway, the suggested range (a real default), no IPv6, DNS
 		true,                                          // underlay
 		[]string{"ul0 10.98.0.11/24"}, keep{}, keep{}, // the same subnet is preselected on the others
 	)
