@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
-	"github.com/microcloud-project/microcloud/service"
 )
 
 // RecommendedMembers is the fewest members (and Ceph hosts) for a cloud that
@@ -377,7 +376,7 @@ func validateServices(p Plan, f Facts, add func(string, string, ...any), warn fu
 			}
 		}
 
-		errs, warnings := service.VersionSkew(string(t), versions)
+		errs, warnings := VersionSkew(string(t), versions)
 		for _, e := range errs {
 			add("systems", "%s", e)
 		}
