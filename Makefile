@@ -31,9 +31,18 @@ build: .deps/cgo.mk
 	@mkdir -p bin
 	$(GO) build -tags $(GOTAGS) -ldflags "$(LDFLAGS)" -o bin/ ./cmd/... ./test/cmd/...
 
-vet: .deps/cgo.mk
+# staticcheck, pinned, built into the git-ignored .deps/ from the Go module proxy.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .deps/bin/staticcheck-$(STATICCHECK_VERSION)
+$(STATICCHECK):
+	@mkdir -p .deps/bin
+	GOBIN=$(CURDIR)/.deps/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv .deps/bin/staticcheck $@
+
+vet: .deps/cgo.mk $(STATICCHECK)
 	$(GO) vet -tags $(GOTAGS) ./...
 	$(GO) vet -tags $(GOTAGS),system ./test/...
+	$(STATICCHECK) -tags $(GOTAGS),system ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	build/lint-shell
 

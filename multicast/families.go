@@ -5,10 +5,9 @@ import (
 	"net"
 )
 
-var (
-	groupV4 = &net.UDPAddr{IP: net.ParseIP("224.0.0.251"), Port: 5353}
-	groupV6 = &net.UDPAddr{IP: net.ParseIP("ff02::fb"), Port: 5353}
-)
+// groupV4 is mDNS's IPv4 group: an interface without a route to it cannot
+// carry IPv4 discovery.
+var groupV4 = &net.UDPAddr{IP: net.ParseIP("224.0.0.251"), Port: 5353}
 
 // Families says which address families can carry mDNS on an interface, and
 // why one cannot. hashicorp/mdns's querier joins the IPv4 group without

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"fmt"
-	"net/http"
 	"time"
 
 	lxd "github.com/canonical/lxd/client"
@@ -142,9 +141,4 @@ func (l *LXD) Members(ctx context.Context) ([]Member, error) {
 // RemoveMember implements Service.
 func (l *LXD) RemoveMember(ctx context.Context, name string, force bool) error {
 	return l.client.DeleteClusterMember(name, force)
-}
-
-// notFound reports LXD's 404.
-func notFound(err error) bool {
-	return api.StatusErrorCheck(err, http.StatusNotFound)
 }

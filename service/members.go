@@ -9,7 +9,7 @@ import (
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/microcluster/v2/microcluster"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 )
 
 // Member is one member of a service's cluster, in the same shape for every

@@ -10,8 +10,8 @@ import (
 	"github.com/canonical/lxd/shared/api"
 	"github.com/canonical/microcluster/v2/microcluster"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 )
 
 // TokenLifetime is how long a join token stays valid: long enough for slow

@@ -43,7 +43,7 @@ func TestRequireTerminalRefusesPipesAndBuffers(t *testing.T) {
 
 // runTable runs a table program with no keyboard: everything, keys
 // included, comes through the feed, so the order is fixed.
-func runTable(t *testing.T, q SelectTable, msgs ...tea.Msg) ([]Row, error, string) {
+func runTable(t *testing.T, q SelectTable, msgs ...tea.Msg) ([]Row, string, error) {
 	t.Helper()
 	feed := make(chan tea.Msg)
 	go func() {
@@ -54,7 +54,7 @@ func runTable(t *testing.T, q SelectTable, msgs ...tea.Msg) ([]Row, error, strin
 
 	var out bytes.Buffer
 	rows, err := withTimeout(t, func() ([]Row, error) { return RunSelectTable(nil, &out, q, feed) })
-	return rows, err, out.String()
+	return rows, out.String(), err
 }
 
 func withTimeout[T any](t *testing.T, f func() (T, error)) (T, error) {
@@ -81,7 +81,7 @@ func withTimeout[T any](t *testing.T, f func() (T, error)) (T, error) {
 }
 
 func TestRunSelectTableTakesLiveRows(t *testing.T) {
-	rows, err, out := runTable(t, discovery(),
+	rows, out, err := runTable(t, discovery(),
 		AddRowMsg{Row: peer("micro02", "discovered")},
 		AddRowMsg{Row: peer("micro03", "discovered")},
 		UpdateRowMsg{Row: peer("micro02", "verified")},
@@ -104,7 +104,7 @@ func TestRunSelectTableTakesLiveRows(t *testing.T) {
 }
 
 func TestRunSelectTableCancels(t *testing.T) {
-	_, err, _ := runTable(t, discovery(), AddRowMsg{Row: peer("micro02", "discovered")}, keyEsc)
+	_, _, err := runTable(t, discovery(), AddRowMsg{Row: peer("micro02", "discovered")}, keyEsc)
 	if !errors.Is(err, ErrCancelled) {
 		t.Fatalf("err %v", err)
 	}

@@ -1,5 +1,5 @@
 // Package types holds the wire types of microcloudd's /1.0 API. They are shared
-// by the daemon (api), its client (api/client) and the CLI; nothing here does I/O.
+// by the daemon (daemon/), its client (client/) and the CLI; nothing here does I/O.
 package types
 
 import "strings"

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 )
 
 type waitReadyOptions struct {

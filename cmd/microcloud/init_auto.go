@@ -6,8 +6,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/setup"
 )

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"
 	"github.com/microcloud-project/microcloud/service/setup"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/tui"
 	"github.com/microcloud-project/microcloud/version"

@@ -9,13 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/microcloud-project/microcloud/api"
+	"github.com/microcloud-project/microcloud/daemon"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/version"
 )
 
 func main() {
-	config := api.Config{Paths: service.DefaultPaths(), SessionAddress: fmt.Sprintf("[::]:%d", api.DefaultPort)}
+	config := daemon.Config{Paths: service.DefaultPaths(), SessionAddress: fmt.Sprintf("[::]:%d", daemon.DefaultPort)}
 	cmd := &cobra.Command{
 		Use:               "microcloudd",
 		Short:             "The MicroCloud daemon",
@@ -25,7 +25,7 @@ func main() {
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return api.Run(cmd.Context(), config)
+			return daemon.Run(cmd.Context(), config)
 		},
 	}
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/plan"
 )

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"
@@ -31,7 +31,7 @@ type Executor struct {
 	Cloud Services
 
 	// JoinMicroCloud asks a system of the discovery session to join
-	// MicroCloud with a token (see api/session). nil when every system
+	// MicroCloud with a token (see daemon/session). nil when every system
 	// already is a member.
 	JoinMicroCloud func(ctx context.Context, name string, address string, token string) error
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"

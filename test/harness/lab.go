@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 )
 
 // LabDir is where the lab keeps its state (the lab script's LAB_DIR).

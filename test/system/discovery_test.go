@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/test/harness"
 )
 

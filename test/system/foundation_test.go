@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/client"
+	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/test/harness"
 )
 

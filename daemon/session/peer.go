@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/trust"
+	"github.com/microcloud-project/microcloud/daemon/trust"
 )
 
 // PeerPath is the prefix of the peer-to-peer endpoints.

@@ -21,8 +21,8 @@ import (
 
 	"github.com/canonical/lxd/shared/logger"
 
-	"github.com/microcloud-project/microcloud/api/trust"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/daemon/trust"
 )
 
 // Limits of a session.

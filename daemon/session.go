@@ -1,4 +1,4 @@
-package api
+package daemon
 
 import (
 	"context"
@@ -20,8 +20,8 @@ import (
 	"github.com/canonical/microcluster/v2/state"
 	"github.com/gorilla/mux"
 
-	apisession "github.com/microcloud-project/microcloud/api/session"
 	"github.com/microcloud-project/microcloud/api/types"
+	apisession "github.com/microcloud-project/microcloud/daemon/session"
 	"github.com/microcloud-project/microcloud/service/inventory"
 )
 

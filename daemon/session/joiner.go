@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/microcloud-project/microcloud/api/trust"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/daemon/trust"
 	"github.com/microcloud-project/microcloud/multicast"
 )
 

@@ -1,7 +1,7 @@
 // Package api is microcloudd: the microcluster app that runs on every machine,
 // and its /1.0 REST endpoints. It serves them on the control socket and, once
 // the machine belongs to a MicroCloud, over mTLS on the cluster address.
-package api
+package daemon
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 	"github.com/canonical/microcluster/v2/rest"
 	"github.com/canonical/microcluster/v2/state"
 
-	"github.com/microcloud-project/microcloud/api/session"
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/daemon/session"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/version"
 )
