@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"sync"
 
+	lxd "github.com/canonical/lxd/client"
+	mcclient "github.com/canonical/microcluster/v2/client"
+
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/microceph"
+	"github.com/microcloud-project/microcloud/service/microovn"
 	"github.com/microcloud-project/microcloud/service/plan"
 )
 
@@ -37,9 +42,60 @@ func NewCloud(local *client.Client, p plan.Plan, existing map[string]string) *Cl
 	return c
 }
 
-// Local is the initiator's microcloudd.
-func (c *Cloud) Local() *client.Client {
-	return c.local
+// OVNPKI implements Services: the initiator's microcloudd reads MicroOVN's
+// client certificate.
+func (c *Cloud) OVNPKI(ctx context.Context) (*types.OVNPKI, error) {
+	return c.local.OVNPKI(ctx)
+}
+
+// LXD implements Services.
+func (c *Cloud) LXD(ctx context.Context, name string) (lxd.InstanceServer, error) {
+	cl, err := c.Client(name)
+	if err != nil {
+		return nil, err
+	}
+
+	lc, err := cl.LXD(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("Cannot reach LXD on %s: %w", name, err)
+	}
+
+	return lc, nil
+}
+
+// Ceph implements Services.
+func (c *Cloud) Ceph(ctx context.Context, name string) (CephAdmin, error) {
+	mc, err := c.microclusterClient(name, types.MicroCeph)
+	if err != nil {
+		return nil, err
+	}
+
+	return microceph.New(mc), nil
+}
+
+// OVN implements Services.
+func (c *Cloud) OVN(ctx context.Context, name string) (OVNAdmin, error) {
+	mc, err := c.microclusterClient(name, types.MicroOVN)
+	if err != nil {
+		return nil, err
+	}
+
+	return microovn.New(mc), nil
+}
+
+// microclusterClient is a client of a microcluster service on a system.
+func (c *Cloud) microclusterClient(name string, t types.ServiceType) (*mcclient.Client, error) {
+	cl, err := c.Client(name)
+	if err != nil {
+		return nil, err
+	}
+
+	app, err := cl.MicroclusterApp(t)
+	if err != nil {
+		return nil, err
+	}
+
+	return app.LocalClient()
 }
 
 // Client returns a system's microcloudd.
@@ -77,9 +133,9 @@ func (c *Cloud) Service(ctx context.Context, name string, t types.ServiceType) (
 
 	switch t {
 	case types.LXD:
-		lc, err := cl.LXD(ctx)
+		lc, err := c.LXD(ctx, name)
 		if err != nil {
-			return nil, fmt.Errorf("Cannot reach LXD on %s: %w", name, err)
+			return nil, err
 		}
 
 		return service.NewLXD(lc), nil

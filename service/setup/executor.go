@@ -8,21 +8,15 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/microcloud-project/microcloud/api/types"
-	"github.com/microcloud-project/microcloud/client"
 	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/microceph"
+	"github.com/microcloud-project/microcloud/service/microovn"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"
 )
-
-// Services reaches the services of every system of a plan (Cloud, or a
-// fake in unit tests of the phases' logic).
-type Services interface {
-	Service(ctx context.Context, system string, t types.ServiceType) (service.Service, error)
-
-	// Local is the initiator's microcloudd.
-	Local() *client.Client
-}
 
 // Executor carries out a validated plan.
 type Executor struct {
@@ -37,6 +31,9 @@ type Executor struct {
 
 	// Report receives progress; nil discards it.
 	Report report.Reporter
+
+	// Timing bounds the waits; the zero value means the defaults.
+	Timing Timing
 
 	// Warnings collects what did not stop the run but deserves a look.
 	Warnings []string
@@ -93,6 +90,7 @@ func (e *Executor) Run(ctx context.Context) error {
 		defer cancel()
 	}
 
+	e.Timing = e.Timing.withDefaults()
 	for _, ph := range e.Phases() {
 		err := ph.Run(ctx)
 		if err != nil {
@@ -185,7 +183,7 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 
 		if st.Clustered {
 			e.report(s.Name, t, report.Running, "finishing an earlier join")
-			err := waitMember(ctx, leader, s.Name, joinSettle)
+			err := e.waitMember(ctx, leader, s.Name, e.Timing.JoinSettle)
 			if err != nil {
 				return e.fail(s.Name, t, fmt.Errorf("%s is clustered but not a member of this cluster (another cluster, or a join cut short that did not finish): %w", s.Name, err))
 			}
@@ -221,24 +219,14 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 		return nil
 	}
 
-	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
-	for i, s := range todo {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = join(s)
-		}()
+	// Every join runs to its end: one that fails does not cut the others
+	// short, so that a re-run finds as much done as possible.
+	var g errgroup.Group
+	for _, s := range todo {
+		g.Go(func() error { return join(s) })
 	}
 
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-
-	return nil
+	return g.Wait()
 }
 
 // microcloud forms MicroCloud itself: bootstrap on the initiator, then each
@@ -270,7 +258,7 @@ func (e *Executor) microcloud(ctx context.Context) error {
 			return e.fail(s.Name, types.MicroCloud, err)
 		}
 
-		err = waitMember(ctx, leader, s.Name, time.Minute)
+		err = e.waitMember(ctx, leader, s.Name, e.Timing.MemberWait)
 		if err != nil {
 			return e.fail(s.Name, types.MicroCloud, err)
 		}
@@ -281,11 +269,8 @@ func (e *Executor) microcloud(ctx context.Context) error {
 	return nil
 }
 
-// joinSettle bounds the wait for a join an interrupted run left running.
-var joinSettle = 2 * time.Minute
-
 // waitMember waits until a service lists name as a member.
-func waitMember(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
+func (e *Executor) waitMember(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for {
@@ -297,7 +282,7 @@ func waitMember(ctx context.Context, svc service.Service, name string, timeout t
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%s did not become a member within %s", name, timeout)
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(e.Timing.MemberPoll):
 		}
 	}
 }
@@ -377,13 +362,17 @@ func (e *Executor) microceph(ctx context.Context) error {
 		return err
 	}
 
-	ceph := leader.(*service.Microcluster)
+	ceph, err := e.Cloud.Ceph(ctx, e.Plan.Initiator)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
+	}
+
 	err = e.cephDisks(ctx, ceph)
 	if err != nil {
 		return err
 	}
 
-	osds, err := cephOSDs(ctx, ceph)
+	osds, err := ceph.OSDs(ctx)
 	if err != nil {
 		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
 	}
@@ -398,7 +387,7 @@ func (e *Executor) microceph(ctx context.Context) error {
 		return nil
 	}
 
-	err = cephReplication(ctx, ceph, size)
+	err = ceph.SetReplication(ctx, size)
 	if err != nil {
 		return e.fail(e.Plan.Initiator, types.MicroCeph, fmt.Errorf("Failed to set the replication size to %d: %w", size, err))
 	}
@@ -410,15 +399,14 @@ func (e *Executor) microceph(ctx context.Context) error {
 // cephDisks adds every planned disk that is not an OSD yet, each system's
 // disks in parallel with the others'. A file-backed spec counts the OSDs
 // already backed by files on that system.
-func (e *Executor) cephDisks(ctx context.Context, ceph *service.Microcluster) error {
-	osds, err := cephOSDs(ctx, ceph)
+func (e *Executor) cephDisks(ctx context.Context, ceph CephAdmin) error {
+	osds, err := ceph.OSDs(ctx)
 	if err != nil {
 		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
 	}
 
-	errs := make([]error, len(e.Plan.Systems))
-	var wg sync.WaitGroup
-	for i, s := range e.Plan.Systems {
+	var g errgroup.Group
+	for _, s := range e.Plan.Systems {
 		if len(s.CephDisks) == 0 {
 			continue
 		}
@@ -443,9 +431,7 @@ func (e *Executor) cephDisks(ctx context.Context, ceph *service.Microcluster) er
 			}
 		}
 
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			for _, d := range s.CephDisks {
 				path := d.Path
 				if plan.IsLoopDisk(path) {
@@ -463,25 +449,19 @@ func (e *Executor) cephDisks(ctx context.Context, ceph *service.Microcluster) er
 				}
 
 				e.report(s.Name, types.MicroCeph, report.Running, "adding "+path)
-				err := cephAddDisk(ctx, ceph, s.Name, DisksPost{Path: []string{path}, Wipe: d.Wipe, Encrypt: d.Encrypt})
+				err := ceph.AddDisk(ctx, s.Name, microceph.DisksPost{Path: []string{path}, Wipe: d.Wipe, Encrypt: d.Encrypt})
 				if err != nil {
-					errs[i] = e.fail(s.Name, types.MicroCeph, fmt.Errorf("Failed to add disk %s: %w", path, err))
-					return
+					return e.fail(s.Name, types.MicroCeph, fmt.Errorf("Failed to add disk %s: %w", path, err))
 				}
 
 				e.report(s.Name, types.MicroCeph, report.Done, "added "+path)
 			}
-		}()
+
+			return nil
+		})
 	}
 
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-
-	return nil
+	return g.Wait()
 }
 
 func (e *Executor) lxd(ctx context.Context) error {
@@ -496,14 +476,19 @@ func (e *Executor) lxd(ctx context.Context) error {
 		return err
 	}
 
-	return e.configureLXD(ctx, leader.(*service.LXD))
+	return e.configureLXD(ctx, leader)
 }
 
 // configureLXD creates what the plan wants in the LXD cluster: OVN access,
 // pools, networks and the default profile.
-func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
+func (e *Executor) configureLXD(ctx context.Context, leader service.Service) error {
 	init := e.Plan.Initiator
-	st, err := l.Status(ctx)
+	st, err := leader.Status(ctx)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	l, err := e.Cloud.LXD(ctx, init)
 	if err != nil {
 		return e.fail(init, types.LXD, err)
 	}
@@ -514,13 +499,13 @@ func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
 			return e.fail(init, types.LXD, err)
 		}
 
-		_, err = ensureServerConfig(l.Client(), config)
+		_, err = ensureServerConfig(l, config)
 		if err != nil {
 			return e.fail(init, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection: %w", err))
 		}
 	}
 
-	members, err := l.Members(ctx)
+	members, err := leader.Members(ctx)
 	if err != nil {
 		return e.fail(init, types.LXD, err)
 	}
@@ -533,7 +518,7 @@ func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
 	sort.Strings(names)
 	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
 	for _, pool := range want.Pools {
-		created, err := ensurePool(l.Client(), pool, names)
+		created, err := ensurePool(l, pool, names, e.settling())
 		if err != nil {
 			return e.fail(init, types.LXD, err)
 		}
@@ -542,7 +527,7 @@ func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
 	}
 
 	for _, network := range want.Networks {
-		created, err := ensureNetwork(l.Client(), network, names)
+		created, err := ensureNetwork(l, network, names, e.settling())
 		if err != nil {
 			return e.fail(init, types.LXD, err)
 		}
@@ -550,7 +535,7 @@ func (e *Executor) configureLXD(ctx context.Context, l *service.LXD) error {
 		e.report(init, types.LXD, doneOrSkipped(created), "network "+network.Name)
 	}
 
-	changed, kept, err := ensureProfile(l.Client(), want.RootPool, want.NICNetwork)
+	changed, kept, err := ensureProfile(l, want.RootPool, want.NICNetwork)
 	if err != nil {
 		return e.fail(init, types.LXD, fmt.Errorf("Failed to update the default profile: %w", err))
 	}
@@ -575,12 +560,7 @@ func doneOrSkipped(changed bool) report.State {
 // and, where LXD takes them as configuration (ovn_ssl_config), the client
 // PKI MicroOVN made on the initiator; older LXD reads it from /etc/ovn.
 func (e *Executor) ovnServerConfig(ctx context.Context, sslConfig bool) (map[string]string, error) {
-	svc, err := e.Cloud.Service(ctx, e.Plan.Initiator, types.MicroOVN)
-	if err != nil {
-		return nil, err
-	}
-
-	nb, err := ovnNorthbound(ctx, svc.(*service.Microcluster))
+	nb, err := e.northbound(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("Failed to find OVN's northbound databases: %w", err)
 	}
@@ -590,7 +570,7 @@ func (e *Executor) ovnServerConfig(ctx context.Context, sslConfig bool) (map[str
 		return config, nil
 	}
 
-	pki, err := e.Cloud.Local().OVNPKI(ctx)
+	pki, err := e.Cloud.OVNPKI(ctx)
 	if err != nil {
 		e.warn("LXD relies on its default OVN certificate paths: %v", err)
 		return config, nil
@@ -600,4 +580,39 @@ func (e *Executor) ovnServerConfig(ctx context.Context, sslConfig bool) (map[str
 	config["network.ovn.client_cert"] = pki.ClientCert
 	config["network.ovn.client_key"] = pki.ClientKey
 	return config, nil
+}
+
+// northbound is the connection string of OVN's northbound databases, from
+// where MicroOVN runs its central service and the members' addresses.
+func (e *Executor) northbound(ctx context.Context) (string, error) {
+	ovn, err := e.Cloud.OVN(ctx, e.Plan.Initiator)
+	if err != nil {
+		return "", err
+	}
+
+	entries, err := ovn.Services(ctx)
+	if err != nil {
+		return "", err
+	}
+
+	svc, err := e.Cloud.Service(ctx, e.Plan.Initiator, types.MicroOVN)
+	if err != nil {
+		return "", err
+	}
+
+	members, err := svc.Members(ctx)
+	if err != nil {
+		return "", err
+	}
+
+	addresses := map[string]string{}
+	for _, m := range members {
+		addresses[m.Name] = m.Address
+	}
+
+	return microovn.Northbound(entries, addresses), nil
+}
+
+func (e *Executor) settling() settling {
+	return settling{timeout: e.Timing.ObjectSettle, poll: e.Timing.ObjectPoll}
 }

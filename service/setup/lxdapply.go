@@ -39,13 +39,17 @@ type lxdObjectOps struct {
 	// perMember is false for objects LXD creates cluster-wide at once (an
 	// OVN network has no per-member definition).
 	perMember bool
+
+	settle settling
 }
 
-// settleTimeout bounds the wait for a create that an interrupted run left
+// settling bounds the wait for a create that an interrupted run left
 // running inside LXD: LXD marks a pool or network Errored when its
 // cluster-wide create begins and Created when every member has it, and the
 // create goes on after the client is gone (a Ceph pool takes seconds).
-var settleTimeout, settlePoll = 90 * time.Second, time.Second
+type settling struct {
+	timeout, poll time.Duration
+}
 
 // ensureObject makes a pool or network exist on every member and reports
 // whether it did anything. A new one gets a definition on each member, then
@@ -68,7 +72,7 @@ func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, erro
 	}
 
 	if st.exists && st.status == statusErrored {
-		st, err = waitSettled(ops, settleTimeout)
+		st, err = waitSettled(ops)
 		if err != nil {
 			return false, err
 		}
@@ -127,16 +131,17 @@ func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, erro
 	return true, nil
 }
 
-// waitSettled polls an Errored object until it is Created or timeout passes.
-func waitSettled(ops lxdObjectOps, timeout time.Duration) (lxdObjectState, error) {
-	deadline := time.Now().Add(timeout)
+// waitSettled polls an Errored object until it is Created or the settling
+// time passes.
+func waitSettled(ops lxdObjectOps) (lxdObjectState, error) {
+	deadline := time.Now().Add(ops.settle.timeout)
 	for {
 		st, err := ops.get()
 		if err != nil || st.status != statusErrored || time.Now().After(deadline) {
 			return st, err
 		}
 
-		time.Sleep(settlePoll)
+		time.Sleep(ops.settle.poll)
 	}
 }
 
@@ -149,10 +154,11 @@ func capitalize(s string) string {
 }
 
 // ensurePool is ensureObject for a storage pool.
-func ensurePool(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
+func ensurePool(c lxd.InstanceServer, obj LXDObject, members []string, settle settling) (bool, error) {
 	return ensureObject(lxdObjectOps{
 		noun:      "storage pool",
 		perMember: true,
+		settle:    settle,
 		get: func() (lxdObjectState, error) {
 			pool, _, err := c.GetStoragePool(obj.Name)
 			if isNotFound(err) {
@@ -178,10 +184,11 @@ func ensurePool(c lxd.InstanceServer, obj LXDObject, members []string) (bool, er
 // ensureNetwork is ensureObject for a network; one without per-member
 // settings (ovn) is created cluster-wide at once. An unmanaged interface of
 // the same name is not LXD's network.
-func ensureNetwork(c lxd.InstanceServer, obj LXDObject, members []string) (bool, error) {
+func ensureNetwork(c lxd.InstanceServer, obj LXDObject, members []string, settle settling) (bool, error) {
 	return ensureObject(lxdObjectOps{
 		noun:      "network",
 		perMember: len(obj.Member) > 0,
+		settle:    settle,
 		get: func() (lxdObjectState, error) {
 			network, _, err := c.GetNetwork(obj.Name)
 			if isNotFound(err) || (err == nil && !network.Managed) {

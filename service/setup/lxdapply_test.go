@@ -19,6 +19,7 @@ type fakeObject struct {
 
 func (f *fakeObject) ops(perMember bool) lxdObjectOps {
 	return lxdObjectOps{
+		settle:    settling{timeout: 50 * time.Millisecond, poll: 10 * time.Millisecond},
 		noun:      "storage pool",
 		perMember: perMember,
 		get: func() (lxdObjectState, error) {
@@ -51,7 +52,6 @@ func (f *fakeObject) ops(perMember bool) lxdObjectOps {
 }
 
 func TestEnsureObjectFinishesWhatARunLeft(t *testing.T) {
-	settleTimeout, settlePoll = 50*time.Millisecond, 10*time.Millisecond
 	obj := LXDObject{Name: "remote", Type: "ceph", Config: map[string]string{"ceph.osd.pool_name": "lxd_remote"},
 		Member: map[string]map[string]string{"a": {}, "b": {}, "c": {}}}
 	members := []string{"a", "b", "c"}

@@ -83,12 +83,12 @@ func (e *Executor) verifyEncap(ctx context.Context) error {
 			want = s.Address
 		}
 
-		svc, err := e.Cloud.Service(ctx, s.Name, types.MicroOVN)
+		ovn, err := e.Cloud.OVN(ctx, s.Name)
 		if err != nil {
 			return e.fail(s.Name, types.MicroOVN, err)
 		}
 
-		got, ok := ovnEncapIP(ctx, svc.(*service.Microcluster))
+		got, ok := ovn.EncapIP(ctx)
 		if !ok {
 			unknown++
 			continue
@@ -113,8 +113,12 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 		return e.fail(init, types.LXD, err)
 	}
 
-	l := svc.(*service.LXD)
-	st, err := l.Status(ctx)
+	st, err := svc.Status(ctx)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	l, err := e.Cloud.LXD(ctx, init)
 	if err != nil {
 		return e.fail(init, types.LXD, err)
 	}
@@ -122,7 +126,7 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 	members := Members(e.Plan)
 	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
 	for _, p := range want.Pools {
-		pool, _, err := l.Client().GetStoragePool(p.Name)
+		pool, _, err := l.GetStoragePool(p.Name)
 		if err != nil {
 			return e.fail(init, types.LXD, fmt.Errorf("storage pool %q: %w", p.Name, err))
 		}
@@ -133,7 +137,7 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 	}
 
 	for _, n := range want.Networks {
-		network, _, err := l.Client().GetNetwork(n.Name)
+		network, _, err := l.GetNetwork(n.Name)
 		if err != nil {
 			return e.fail(init, types.LXD, fmt.Errorf("network %q: %w", n.Name, err))
 		}

@@ -25,7 +25,7 @@ var layers = [][]string{
 	// Formats that become Plans.
 	{"preseed"},
 	// Clients of the daemon and adapters of the services.
-	{"client", "service"},
+	{"client", "service", "service/microceph", "service/microovn"},
 	// Use cases: gathering facts and executing Plans.
 	{"service/setup"},
 	// Front ends of the terminal.

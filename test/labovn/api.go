@@ -16,43 +16,19 @@ import (
 	"github.com/canonical/microcluster/v2/rest"
 	"github.com/canonical/microcluster/v2/state"
 	"github.com/gorilla/mux"
+
+	"github.com/microcloud-project/microcloud/service/microovn"
 )
 
-// ServiceEntry is one row of GET /1.0/services.
-type ServiceEntry struct {
-	Service  string `json:"service"`
-	Location string `json:"location"`
-}
-
-// ServiceResponse answers PUT/DELETE /1.0/service/{service}.
-type ServiceResponse struct {
-	Message  string          `json:"message"`
-	Warnings ServiceWarnings `json:"warnings"`
-}
-
-// ServiceWarnings are MicroOVN's warnings about central placement.
-type ServiceWarnings struct {
-	EvenCentral bool `json:"EvenCentral"`
-	FewCentral  bool `json:"FewCentral"`
-}
-
-// ServiceDisable is the body of DELETE /1.0/service/{service}.
-type ServiceDisable struct {
-	AllowDisableLastCentral bool `json:"allowDisableLastCentral"`
-}
-
-// ConfigRequest is the body of GET, POST and DELETE /1.0/config.
-type ConfigRequest struct {
-	Key   string `json:"key"`
-	Value string `json:"value,omitempty"`
-}
-
-// ConfigResponse answers GET /1.0/config.
-type ConfigResponse struct {
-	Value string `json:"value"`
-	IsSet bool   `json:"isSet"`
-	Error string `json:"error"`
-}
+// The lab serves MicroOVN's API with the product's own wire types.
+type (
+	ServiceEntry    = microovn.ServiceEntry
+	ServiceResponse = microovn.ServiceResponse
+	ServiceWarnings = microovn.ServiceWarnings
+	ServiceDisable  = microovn.ServiceDisable
+	ConfigRequest   = microovn.ConfigRequest
+	ConfigResponse  = microovn.ConfigResponse
+)
 
 // EnvResponse answers GET /1.0/env (a lab addition): the connection strings
 // and the paths of the PKI files LXD needs for network.ovn.*.

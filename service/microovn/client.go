@@ -1,0 +1,63 @@
+package microovn
+
+import (
+	"context"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/canonical/lxd/shared/api"
+	mcclient "github.com/canonical/microcluster/v2/client"
+)
+
+// Client makes MicroOVN's calls through one member's microcluster client.
+type Client struct {
+	c *mcclient.Client
+}
+
+// New wraps a microcluster client of MicroOVN.
+func New(c *mcclient.Client) *Client {
+	return &Client{c: c}
+}
+
+// Services lists where MicroOVN runs which service (GET /1.0/services).
+func (m *Client) Services(ctx context.Context) ([]ServiceEntry, error) {
+	var entries []ServiceEntry
+	err := m.c.Query(ctx, "GET", "1.0", api.NewURL().Path("services"), nil, &entries)
+	return entries, err
+}
+
+// EncapIP asks the member which encapsulation IP its chassis uses, where
+// MicroOVN can say (the lab's GET /1.0/env); ok is false when it cannot.
+func (m *Client) EncapIP(ctx context.Context) (string, bool) {
+	var env struct {
+		EncapIP string `json:"encap_ip"`
+	}
+
+	err := m.c.Query(ctx, "GET", "1.0", api.NewURL().Path("env"), nil, &env)
+	if err != nil || env.EncapIP == "" {
+		return "", false
+	}
+
+	return env.EncapIP, true
+}
+
+// Northbound is the connection string of OVN's northbound databases
+// ("ssl:10.0.0.1:6641,..."), from the members that run the central service
+// and their addresses (member name -> "ip:port").
+func Northbound(entries []ServiceEntry, members map[string]string) string {
+	var parts []string
+	for _, e := range entries {
+		if e.Service != "central" {
+			continue
+		}
+
+		host, _, err := net.SplitHostPort(members[e.Location])
+		if err == nil && host != "" {
+			parts = append(parts, "ssl:"+net.JoinHostPort(host, "6641"))
+		}
+	}
+
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,407 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	lxd "github.com/canonical/lxd/client"
+	"github.com/canonical/lxd/shared/api"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/microceph"
+	"github.com/microcloud-project/microcloud/service/microovn"
+	"github.com/microcloud-project/microcloud/service/report"
+)
+
+// Fakes of the roles the executor uses, for unit tests of its phases: one
+// fakeCluster per service, shared by its members' fakeServices, a fake
+// MicroCeph and MicroOVN, and a fake LXD cluster behind lxd.InstanceServer.
+
+// fakeService is one system's service: clustered or not, with the members
+// its cluster lists (shared by every member of a fake cluster).
+type fakeService struct {
+	typ       types.ServiceType
+	name      string
+	clustered bool
+	cluster   *fakeCluster
+	// joinErr fails this system's join.
+	joinErr error
+}
+
+type fakeCluster struct {
+	mu         sync.Mutex
+	members    []service.Member
+	tokens     []string
+	joins      []string
+	configs    map[string]map[string]string
+	bootstraps int
+	extensions []string
+}
+
+func (f *fakeService) Type() types.ServiceType { return f.typ }
+
+func (f *fakeService) Status(context.Context) (types.ServiceState, error) {
+	f.cluster.mu.Lock()
+	defer f.cluster.mu.Unlock()
+	return types.ServiceState{Type: f.typ, Present: true, Clustered: f.clustered, Extensions: f.cluster.extensions}, nil
+}
+
+func (f *fakeService) Bootstrap(_ context.Context, name string, address string, config map[string]string) error {
+	f.clustered = true
+	f.cluster.add(name, address)
+	f.cluster.mu.Lock()
+	defer f.cluster.mu.Unlock()
+	f.cluster.bootstraps++
+	f.cluster.config(name, config)
+	return nil
+}
+
+func (f *fakeService) IssueToken(_ context.Context, name string) (string, error) {
+	f.cluster.mu.Lock()
+	defer f.cluster.mu.Unlock()
+	f.cluster.tokens = append(f.cluster.tokens, name)
+	return "token-" + name, nil
+}
+
+func (f *fakeService) RevokeToken(context.Context, string) error { return nil }
+
+func (f *fakeService) Join(_ context.Context, name string, address string, _ string, config map[string]string) error {
+	if f.joinErr != nil {
+		return f.joinErr
+	}
+
+	f.clustered = true
+	f.cluster.add(name, address)
+	f.cluster.mu.Lock()
+	defer f.cluster.mu.Unlock()
+	f.cluster.joins = append(f.cluster.joins, name)
+	f.cluster.config(name, config)
+	return nil
+}
+
+func (f *fakeService) Members(context.Context) ([]service.Member, error) {
+	f.cluster.mu.Lock()
+	defer f.cluster.mu.Unlock()
+	return slices.Clone(f.cluster.members), nil
+}
+
+func (f *fakeService) RemoveMember(context.Context, string, bool) error { return nil }
+
+func (c *fakeCluster) add(name string, address string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.members = append(c.members, service.Member{Name: name, Address: address, Status: "Online"})
+}
+
+// config records a member's initConfig (under the lock).
+func (c *fakeCluster) config(name string, config map[string]string) {
+	if c.configs == nil {
+		c.configs = map[string]map[string]string{}
+	}
+
+	c.configs[name] = maps.Clone(config)
+}
+
+func (c *fakeCluster) joined() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.joins, ",")
+}
+
+// fakeCloud is every system's services.
+type fakeCloud struct {
+	services map[types.ServiceType]map[string]*fakeService
+	clusters map[types.ServiceType]*fakeCluster
+	ceph     *fakeCeph
+	ovn      *fakeOVN
+	lxd      *fakeLXD
+	pki      *types.OVNPKI
+}
+
+// newFakeCloud is a cloud of systems whose services are all unclustered.
+func newFakeCloud(systems ...string) *fakeCloud {
+	c := &fakeCloud{services: map[types.ServiceType]map[string]*fakeService{}, clusters: map[types.ServiceType]*fakeCluster{},
+		ceph: &fakeCeph{}, ovn: &fakeOVN{encap: map[string]string{}}, lxd: newFakeLXD()}
+	for _, t := range []types.ServiceType{types.MicroCloud, types.MicroOVN, types.MicroCeph, types.LXD} {
+		c.clusters[t] = &fakeCluster{}
+		c.services[t] = map[string]*fakeService{}
+		for _, s := range systems {
+			c.services[t][s] = &fakeService{typ: t, name: s, cluster: c.clusters[t]}
+		}
+	}
+
+	return c
+}
+
+func (c *fakeCloud) Service(_ context.Context, system string, t types.ServiceType) (service.Service, error) {
+	s, ok := c.services[t][system]
+	if !ok {
+		return nil, fmt.Errorf("no %s on %s", t, system)
+	}
+
+	return s, nil
+}
+
+func (c *fakeCloud) Ceph(context.Context, string) (CephAdmin, error) { return c.ceph, nil }
+
+func (c *fakeCloud) OVN(_ context.Context, system string) (OVNAdmin, error) {
+	return fakeOVNOn{fakeOVN: c.ovn, system: system, members: c.clusters[types.MicroOVN]}, nil
+}
+
+func (c *fakeCloud) LXD(context.Context, string) (lxd.InstanceServer, error) { return c.lxd, nil }
+
+func (c *fakeCloud) OVNPKI(context.Context) (*types.OVNPKI, error) {
+	if c.pki == nil {
+		return nil, fmt.Errorf("no PKI")
+	}
+
+	return c.pki, nil
+}
+
+// fakeCeph is MicroCeph's OSDs and replication.
+type fakeCeph struct {
+	mu          sync.Mutex
+	osds        []microceph.Disk
+	adds        []string
+	replication int64
+}
+
+func (f *fakeCeph) OSDs(context.Context) ([]microceph.Disk, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.osds), nil
+}
+
+// AddDisk adds one OSD per path, or <count> for "loop,<size>,<count>".
+func (f *fakeCeph) AddDisk(_ context.Context, member string, d microceph.DisksPost) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range d.Path {
+		f.adds = append(f.adds, member+":"+p)
+		n := 1
+		if strings.HasPrefix(p, "loop,") {
+			n = loopCount(p)
+		}
+
+		for i := 0; i < n; i++ {
+			path := p
+			if n > 1 || strings.HasPrefix(p, "loop,") {
+				path = fmt.Sprintf("/var/lib/osd%d.img", len(f.osds))
+			}
+
+			f.osds = append(f.osds, microceph.Disk{OSD: int64(len(f.osds)), Path: path, Location: member})
+		}
+	}
+
+	return nil
+}
+
+func (f *fakeCeph) SetReplication(_ context.Context, size int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replication = size
+	return nil
+}
+
+// fakeOVN is MicroOVN: central on every member, each chassis' encap IP.
+type fakeOVN struct {
+	mu    sync.Mutex
+	encap map[string]string
+	// noEnv: MicroOVN cannot report encap IPs.
+	noEnv bool
+}
+
+type fakeOVNOn struct {
+	*fakeOVN
+	system  string
+	members *fakeCluster
+}
+
+func (f fakeOVNOn) Services(context.Context) ([]microovn.ServiceEntry, error) {
+	f.members.mu.Lock()
+	defer f.members.mu.Unlock()
+	var out []microovn.ServiceEntry
+	for _, m := range f.members.members {
+		out = append(out, microovn.ServiceEntry{Service: "central", Location: m.Name}, microovn.ServiceEntry{Service: "chassis", Location: m.Name})
+	}
+
+	return out, nil
+}
+
+func (f fakeOVNOn) EncapIP(context.Context) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noEnv {
+		return "", false
+	}
+
+	ip, ok := f.encap[f.system]
+	return ip, ok
+}
+
+// fakeLXD is an LXD cluster's pools, networks, server config and default
+// profile, as lxd.InstanceServer: only the calls the executor makes are
+// implemented (the embedded interface panics on any other).
+type fakeLXD struct {
+	lxd.InstanceServer
+	state  *fakeLXDState
+	target string
+}
+
+type fakeLXDState struct {
+	mu       sync.Mutex
+	config   map[string]any
+	pools    map[string]*api.StoragePool
+	networks map[string]*api.Network
+	profile  api.ProfilePut
+	calls    []string
+}
+
+func newFakeLXD() *fakeLXD {
+	return &fakeLXD{state: &fakeLXDState{config: map[string]any{}, pools: map[string]*api.StoragePool{}, networks: map[string]*api.Network{},
+		profile: api.ProfilePut{Devices: map[string]map[string]string{}}}}
+}
+
+func (f *fakeLXD) call(format string, args ...any) {
+	f.state.calls = append(f.state.calls, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeLXD) UseTarget(name string) lxd.InstanceServer {
+	return &fakeLXD{state: f.state, target: name}
+}
+
+func (f *fakeLXD) GetServer() (*api.Server, string, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	return &api.Server{ServerPut: api.ServerPut{Config: maps.Clone(f.state.config)}}, "etag", nil
+}
+
+func (f *fakeLXD) UpdateServer(put api.ServerPut, _ string) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	f.call("update server")
+	f.state.config = maps.Clone(put.Config)
+	return nil
+}
+
+func (f *fakeLXD) GetStoragePool(name string) (*api.StoragePool, string, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	p, ok := f.state.pools[name]
+	if !ok {
+		return nil, "", api.StatusErrorf(404, "not found")
+	}
+
+	c := *p
+	c.Locations = slices.Clone(p.Locations)
+	return &c, "", nil
+}
+
+func (f *fakeLXD) CreateStoragePool(post api.StoragePoolsPost) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	p, ok := f.state.pools[post.Name]
+	if !ok {
+		p = &api.StoragePool{Name: post.Name, Driver: post.Driver, Status: "Pending"}
+		f.state.pools[post.Name] = p
+	}
+
+	if f.target != "" {
+		f.call("define pool %s on %s", post.Name, f.target)
+		p.Locations = append(p.Locations, f.target)
+		sort.Strings(p.Locations)
+		return nil
+	}
+
+	f.call("create pool %s", post.Name)
+	p.Status = statusCreated
+	return nil
+}
+
+func (f *fakeLXD) DeleteStoragePool(name string) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	delete(f.state.pools, name)
+	return nil
+}
+
+func (f *fakeLXD) GetNetwork(name string) (*api.Network, string, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	n, ok := f.state.networks[name]
+	if !ok {
+		return nil, "", api.StatusErrorf(404, "not found")
+	}
+
+	c := *n
+	c.Locations = slices.Clone(n.Locations)
+	return &c, "", nil
+}
+
+func (f *fakeLXD) CreateNetwork(post api.NetworksPost) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	n, ok := f.state.networks[post.Name]
+	if !ok {
+		n = &api.Network{Name: post.Name, Type: post.Type, Managed: true, Status: "Pending"}
+		f.state.networks[post.Name] = n
+	}
+
+	if f.target != "" {
+		f.call("define network %s on %s", post.Name, f.target)
+		n.Locations = append(n.Locations, f.target)
+		sort.Strings(n.Locations)
+		return nil
+	}
+
+	f.call("create network %s", post.Name)
+	n.Status = statusCreated
+	return nil
+}
+
+func (f *fakeLXD) DeleteNetwork(name string) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	delete(f.state.networks, name)
+	return nil
+}
+
+func (f *fakeLXD) GetProfile(string) (*api.Profile, string, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	put := f.state.profile
+	put.Devices = maps.Clone(put.Devices)
+	return &api.Profile{Name: "default", Config: put.Config, Devices: put.Devices}, "etag", nil
+}
+
+func (f *fakeLXD) UpdateProfile(_ string, put api.ProfilePut, _ string) error {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	f.call("update profile")
+	f.state.profile = put
+	return nil
+}
+
+// events records the executor's reports.
+type events struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (ev *events) Report(e report.Event) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	ev.lines = append(ev.lines, e.String())
+}
+
+func (ev *events) String() string {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return strings.Join(ev.lines, "\n")
+}
