@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/microcloud-project/microcloud/lifecycle"
+	"github.com/microcloud-project/microcloud/service/plan"
 )
 
 type initOptions struct {
@@ -66,14 +71,43 @@ func runInit(ctx context.Context, g *globals, opts *initOptions) error {
 		return fmt.Errorf("Invalid --lookup-timeout %s: must be positive", opts.lookupTimeout)
 	}
 
-	switch {
-	case opts.preseed != "" && opts.auto:
+	if opts.preseed != "" && opts.auto {
 		return errors.New("Choose one of --preseed and --auto")
-	case opts.preseed != "":
-		return runInitPreseed(ctx, g, opts)
-	case opts.auto:
-		return runInitAuto(ctx, g, opts)
 	}
 
-	return runInitInteractive(ctx, g, opts)
+	env, err := g.env()
+	if err != nil {
+		return err
+	}
+
+	if opts.preseed != "" {
+		data, err := readPreseed(g, opts.preseed)
+		if err != nil {
+			return err
+		}
+
+		return lifecycle.InitPreseed(ctx, env, lifecycle.PreseedOptions{Name: opts.preseed, Data: data, Passphrase: opts.passphrase, DryRun: opts.dryRun})
+	}
+
+	var planner lifecycle.Planner = &lifecycle.Interactive{Address: opts.address, Passphrase: opts.passphrase, SessionTimeout: int(opts.sessionTimeout.Seconds())}
+	if opts.auto {
+		planner = &lifecycle.Auto{Passphrase: opts.passphrase, Address: opts.address, LookupTimeout: opts.lookupTimeout, SessionTimeout: int(opts.sessionTimeout.Seconds()),
+			Options: plan.AutoOptions{IPv4Gateway: opts.ipv4Gateway, IPv4Range: opts.ipv4Range, IPv6Gateway: opts.ipv6Gateway, DNSServers: plan.SplitDNSServers(opts.dnsServers)}}
+	}
+
+	return (&lifecycle.Pipeline{Env: env, Planner: planner, Options: lifecycle.Options{DryRun: opts.dryRun}}).Run(ctx)
+}
+
+// readPreseed reads the file, or standard input for "-".
+func readPreseed(g *globals, path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(g.stdin)
+	}
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("Cannot read the preseed file: %w", err)
+	}
+
+	return data, nil
 }

@@ -1,6 +1,6 @@
 // Command microcloud drives microcloudd: it forms and inspects the cloud.
-// Each command is an options struct and a run function with injected I/O;
-// the logic lives in the packages under api/, service/ and tui/.
+// Each command is cobra wiring: flags into options, then a use case of
+// lifecycle/ (or a call of the daemon's client) with injected I/O.
 package main
 
 import (
@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/microcloud-project/microcloud/client"
+	"github.com/microcloud-project/microcloud/lifecycle"
 	"github.com/microcloud-project/microcloud/service"
+	"github.com/microcloud-project/microcloud/service/report"
 	"github.com/microcloud-project/microcloud/tui"
 	"github.com/microcloud-project/microcloud/version"
 )
@@ -29,14 +31,24 @@ type globals struct {
 	stateDir string
 }
 
-// say prints a line of information on standard output.
-func (g *globals) say(line string) {
-	fmt.Fprintln(g.stdout, line)
-}
-
 // client connects to the local microcloudd.
 func (g *globals) client() (*client.Client, error) {
 	return client.Local(g.stateDir)
+}
+
+// env is the world of the lifecycle use cases: the streams, the local
+// daemon, this host, and the terminal's progress view.
+func (g *globals) env() (*lifecycle.Env, error) {
+	local, err := g.client()
+	if err != nil {
+		return nil, err
+	}
+
+	env, err := lifecycle.HostEnv(lifecycle.Env{In: g.stdin, Out: g.stdout, Err: g.stderr, Backend: lifecycle.DaemonBackend{Local: local}, StateDir: g.stateDir,
+		Progress: func(ctx context.Context, title string, systems []string, fn func(context.Context, report.Reporter) error) error {
+			return tui.RunProgress(ctx, g.stdin, g.stdout, title, systems, fn)
+		}})
+	return &env, err
 }
 
 func main() {

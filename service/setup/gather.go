@@ -17,15 +17,21 @@ import (
 // installed but not answering yet.
 var ServiceWait = 30 * time.Second
 
+// PeerFacts gathers the facts of a peer of the discovery session.
+type PeerFacts interface {
+	Facts(ctx context.Context, name string) (plan.SystemFacts, error)
+}
+
 // GatherFacts collects the facts of the named systems, in parallel: the
 // initiator's own, those of existing MicroCloud members (members: name to
-// address) over mutual TLS, and those of the session's selected peers.
+// address) over mutual TLS, and those of the session's selected peers
+// (session: nil without a session).
 //
 // A service that is installed but not answering (starting after a reboot,
 // or restarting after an interrupted bootstrap) is waited for, up to
 // ServiceWait, so that a plan is not judged on a passing state; notify
 // (nil: silent) says what is waited for.
-func GatherFacts(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session *InitiatorSession, notify func(string)) (plan.Facts, error) {
+func GatherFacts(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session PeerFacts, notify func(string)) (plan.Facts, error) {
 	facts := plan.Facts{Systems: map[string]plan.SystemFacts{}}
 	deadline := time.Now().Add(ServiceWait)
 	waiting := ""
@@ -54,7 +60,7 @@ func GatherFacts(ctx context.Context, local *client.Client, initiator string, na
 }
 
 // gatherSome gathers the named systems' facts into facts.
-func gatherSome(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session *InitiatorSession, facts plan.Facts) error {
+func gatherSome(ctx context.Context, local *client.Client, initiator string, names []string, members map[string]string, session PeerFacts, facts plan.Facts) error {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	errs := map[string]error{}

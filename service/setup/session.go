@@ -22,7 +22,7 @@ type InitiatorSession struct {
 	local  *client.Client
 	stream *client.SessionStream
 	cancel context.CancelFunc
-	Info   types.SessionInfo
+	info   types.SessionInfo
 
 	mu       sync.Mutex
 	peers    map[string]types.SessionPeer // by fingerprint
@@ -30,8 +30,19 @@ type InitiatorSession struct {
 	ended    chan struct{}
 	endError string
 
-	// Updates receives every event after the first (for live tables).
-	Updates chan types.SessionEvent
+	// updates receives every event after the first (for live tables).
+	updates chan types.SessionEvent
+}
+
+// Info describes the session: address, interface, passphrase, fingerprint.
+func (s *InitiatorSession) Info() types.SessionInfo {
+	return s.info
+}
+
+// Updates receives every event after the first, for live views. Events a
+// slow reader misses are dropped; Peers always has the latest state.
+func (s *InitiatorSession) Updates() <-chan types.SessionEvent {
+	return s.updates
 }
 
 // StartInitiator starts a session on the local daemon.
@@ -55,8 +66,8 @@ func StartInitiator(ctx context.Context, local *client.Client, req types.Session
 		return nil, err
 	}
 
-	s := &InitiatorSession{local: local, stream: stream, cancel: cancel, Info: *first.Session,
-		peers: map[string]types.SessionPeer{}, changed: make(chan struct{}, 1), ended: make(chan struct{}), Updates: make(chan types.SessionEvent, 256)}
+	s := &InitiatorSession{local: local, stream: stream, cancel: cancel, info: *first.Session,
+		peers: map[string]types.SessionPeer{}, changed: make(chan struct{}, 1), ended: make(chan struct{}), updates: make(chan types.SessionEvent, 256)}
 	go s.read()
 	return s, nil
 }
@@ -89,7 +100,7 @@ func (s *InitiatorSession) read() {
 
 		s.mu.Unlock()
 		select {
-		case s.Updates <- ev:
+		case s.updates <- ev:
 		default:
 		}
 
@@ -172,6 +183,38 @@ func (s *InitiatorSession) WaitFor(ctx context.Context, names []string, timeout 
 			return ctx.Err()
 		case <-deadline:
 			return fmt.Errorf("Not found within %s: %s", timeout, s.describe(missing))
+		case <-s.changed:
+		case <-s.ended:
+		}
+	}
+}
+
+// Collect waits out the lookup window (or the session's end) and returns the
+// peers that proved the passphrase by then; show (nil: silent) sees every
+// peer each time its state changes. Like WaitFor it wakes on the session's
+// events, never on a timer.
+func (s *InitiatorSession) Collect(ctx context.Context, window time.Duration, show func(types.SessionPeer)) []types.SessionPeer {
+	deadline := time.After(window)
+	shown := map[string]string{}
+	for {
+		for _, p := range s.Peers() {
+			key := p.Fingerprint + "/" + p.Name
+			if shown[key] != p.State && show != nil {
+				show(p)
+			}
+
+			shown[key] = p.State
+		}
+
+		if s.Ended() != "" {
+			return s.Verified()
+		}
+
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-deadline:
+			return s.Verified()
 		case <-s.changed:
 		case <-s.ended:
 		}

@@ -30,6 +30,8 @@ var layers = [][]string{
 	{"service/setup"},
 	// Front ends of the terminal.
 	{"tui", "tui/wizard"},
+	// The use cases of the cloud's life, over the front ends.
+	{"lifecycle"},
 	// The daemon.
 	{"daemon/session", "daemon"},
 	// Binaries.

@@ -1,0 +1,81 @@
+// Package lifecycle holds the use cases of MicroCloud's life: forming a
+// cloud (init, in its interactive, preseed and --auto flavours) and joining
+// one. Each flavour is a Planner; one Pipeline runs them all: discover,
+// choose the systems, gather their facts, plan, validate, confirm, save,
+// execute, close the session. Everything the use cases touch is injected
+// (streams, the daemon, the host name, local addresses), so the pipeline's
+// rules are unit-tested with fakes; cmd/ only parses flags.
+package lifecycle
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+)
+
+// Env is the world a use case runs in.
+type Env struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	// Backend reaches the local daemon and, through it, the machines.
+	Backend Backend
+
+	// Hostname is this machine's name.
+	Hostname string
+
+	// LocalAddresses are this machine's global addresses.
+	LocalAddresses []net.IP
+
+	// StateDir is microcloudd's state directory (the interactive init
+	// saves its plan there).
+	StateDir string
+
+	// Progress runs the executor with a live view of its reports (the
+	// terminal's progress table, or plain lines).
+	Progress ProgressFunc
+}
+
+// say prints a line of information on standard output.
+func (e *Env) say(format string, args ...any) {
+	fmt.Fprintf(e.Out, format+"\n", args...)
+}
+
+// SavedPreseedPath is where the interactive init keeps its plan, to replay
+// after an interrupted run.
+func (e *Env) SavedPreseedPath() string {
+	return filepath.Join(e.StateDir, "init-preseed.yaml")
+}
+
+// HostEnv fills in the host's name and global addresses.
+func HostEnv(env Env) (Env, error) {
+	var err error
+	if env.Hostname == "" {
+		env.Hostname, err = os.Hostname()
+		if err != nil {
+			return env, err
+		}
+	}
+
+	if env.LocalAddresses == nil {
+		env.LocalAddresses = globalAddresses()
+	}
+
+	return env, nil
+}
+
+// globalAddresses lists this machine's global unicast addresses.
+func globalAddresses() []net.IP {
+	var out []net.IP
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if ipnet, ok := a.(*net.IPNet); ok && ipnet.IP.IsGlobalUnicast() {
+			out = append(out, ipnet.IP)
+		}
+	}
+
+	return out
+}

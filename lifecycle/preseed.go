@@ -1,0 +1,173 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/preseed"
+	"github.com/microcloud-project/microcloud/service/plan"
+)
+
+// PreseedOptions run `microcloud init --preseed`.
+type PreseedOptions struct {
+	// Name is the file's name in messages ("-" for standard input).
+	Name string
+	Data []byte
+	// Passphrase is --passphrase (the file's session_passphrase otherwise).
+	Passphrase string
+	DryRun     bool
+}
+
+// InitPreseed runs a preseed file: the same file on every machine forms
+// the cloud on the initiator and joins it on the others.
+func InitPreseed(ctx context.Context, env *Env, opts PreseedOptions) error {
+	f, problems := preseed.LoadDeferringPassphrase(opts.Data)
+	if len(problems) > 0 {
+		return reportProblems(env, "The preseed file "+opts.Name+" is invalid:", problems)
+	}
+
+	initiator, err := f.Role(env.Hostname, env.LocalAddresses)
+	if err != nil {
+		return err
+	}
+
+	address, err := f.LocalAddress(env.Hostname, env.LocalAddresses)
+	if err != nil {
+		return err
+	}
+
+	pl := &PreseedPlanner{file: f, name: opts.Name, flag: opts.Passphrase, passphrase: f.Passphrase(opts.Passphrase), address: address.String()}
+	pl.lookupTimeout, pl.sessionTimeout = f.Timeouts()
+	if !initiator {
+		return pl.join(ctx, env)
+	}
+
+	if f.Mode(env.Hostname) == plan.ModeAdd {
+		return errors.New("Growing a MicroCloud with a preseed file (the initiator is not among its systems) is not supported yet")
+	}
+
+	return (&Pipeline{Env: env, Planner: pl, Options: Options{DryRun: opts.DryRun}}).Run(ctx)
+}
+
+// PreseedPlanner is the planner of a preseed file on its initiator.
+type PreseedPlanner struct {
+	file *preseed.File
+	name string
+	// flag is --passphrase; passphrase is the one used (the flag, else
+	// the file's).
+	flag           string
+	passphrase     string
+	address        string
+	lookupTimeout  time.Duration
+	sessionTimeout time.Duration
+
+	joining []string
+}
+
+// checkPassphrase checks the passphrase, which matters only when a
+// session is needed.
+func (p *PreseedPlanner) checkPassphrase(env *Env) error {
+	if problems := p.file.ValidatePassphrase(p.flag); len(problems) > 0 {
+		return reportProblems(env, "The preseed file "+p.name+" is invalid:", problems)
+	}
+
+	return nil
+}
+
+// join is the same file on a machine that is not the initiator: it joins,
+// or says it already has.
+func (p *PreseedPlanner) join(ctx context.Context, env *Env) error {
+	members, err := env.Backend.Members(ctx)
+	if err != nil {
+		return err
+	}
+
+	if len(members) > 0 {
+		if p.file.Initiator != "" && members[p.file.Initiator] == "" {
+			return fmt.Errorf("This machine belongs to a MicroCloud without %s", p.file.Initiator)
+		}
+
+		env.say("This machine is already part of the MicroCloud")
+		return nil
+	}
+
+	err = p.checkPassphrase(env)
+	if err != nil {
+		return err
+	}
+
+	return Join(ctx, env, JoinOptions{Passphrase: p.passphrase, Address: p.address, InitiatorAddress: p.file.InitiatorAddress, Timeout: p.sessionTimeout})
+}
+
+// Check implements Planner: the same file resumes whatever was done.
+func (p *PreseedPlanner) Check(*Env, map[string]string) error { return nil }
+
+// Session implements Planner: a session only for systems that are not
+// members yet.
+func (p *PreseedPlanner) Session(_ context.Context, env *Env, members map[string]string) (*types.SessionStart, error) {
+	p.joining = nil
+	for _, s := range p.file.Systems {
+		if _, member := members[s.Name]; !member && s.Name != env.Hostname {
+			p.joining = append(p.joining, s.Name)
+		}
+	}
+
+	if len(p.joining) == 0 {
+		return nil, nil
+	}
+
+	err := p.checkPassphrase(env)
+	if err != nil {
+		return nil, err
+	}
+
+	return &types.SessionStart{Passphrase: p.passphrase, Address: p.address, Timeout: int(p.sessionTimeout.Seconds())}, nil
+}
+
+// Systems implements Planner: waits for the file's systems that are not
+// members yet.
+func (p *PreseedPlanner) Systems(ctx context.Context, env *Env, session Session, _ map[string]string) ([]plan.System, error) {
+	var systems []plan.System
+	for _, s := range p.file.Systems {
+		systems = append(systems, plan.System{Name: s.Name})
+	}
+
+	if session == nil {
+		return systems, nil
+	}
+
+	env.say("Waiting up to %s for %v...", p.lookupTimeout, p.joining)
+	err := session.WaitFor(ctx, p.joining, p.lookupTimeout)
+	if err != nil {
+		return nil, withReason("not every system of the preseed file joined", err)
+	}
+
+	return systems, session.Confirm(ctx, p.joining)
+}
+
+// Plan implements Planner: the file applied to the facts.
+func (p *PreseedPlanner) Plan(_ context.Context, env *Env, _ []plan.System, facts plan.Facts) (plan.Plan, error) {
+	out, problems := preseed.ToPlan(p.file, facts, env.Hostname)
+	if len(problems) > 0 {
+		return out, withReason("the preseed file does not fit the systems (see the initiator)",
+			reportProblems(env, "The preseed file "+p.name+" does not fit the systems:", problems))
+	}
+
+	return out, nil
+}
+
+// Confirm implements Planner: unattended.
+func (p *PreseedPlanner) Confirm(*Env, plan.Plan) (bool, error) { return true, nil }
+
+// Preseed implements Planner: the plan with the file's own session options.
+func (p *PreseedPlanner) Preseed(pl plan.Plan) (string, error) {
+	f := p.file
+	out, err := preseed.FromPlan(pl, preseed.SessionOptions{LookupSubnet: f.LookupSubnet, InitiatorAddress: f.InitiatorAddress, Passphrase: f.SessionPassphrase})
+	return string(out), err
+}
+
+// SavePath implements Planner: the file is its own record.
+func (p *PreseedPlanner) SavePath(*Env) string { return "" }
