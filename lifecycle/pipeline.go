@@ -9,7 +9,6 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
-	"github.com/microcloud-project/microcloud/service/setup"
 	"github.com/microcloud-project/microcloud/tui"
 )
 
@@ -276,7 +275,7 @@ func (r *Pipeline) execute(ctx context.Context, p plan.Plan, facts plan.Facts, m
 		return err
 	}
 
-	err = r.Env.Progress(ctx, "Forming the MicroCloud", setup.Members(p), x.Run)
+	err = r.Env.Progress(ctx, "Forming the MicroCloud", p.Names(), x.Run)
 	for _, w := range x.Warnings() {
 		r.Env.say("Warning: %s", w)
 	}

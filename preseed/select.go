@@ -80,7 +80,7 @@ func selectCeph(f *File, free map[string][]types.Disk, out disks, ps *problems) 
 		for _, name := range targets {
 			var rest []types.Disk
 			for _, d := range free[name] {
-				if candidate(d, d.Ceph, flt.Wipe) && matches(matcher, d, path, ps) {
+				if plan.DiskUsable(d, d.Ceph, flt.Wipe) && matches(matcher, d, path, ps) {
 					out.ceph[name] = append(out.ceph[name], plan.Disk{Path: d.Path, Wipe: flt.Wipe, Encrypt: flt.Encrypt})
 					found++
 					continue
@@ -152,7 +152,7 @@ func selectLocal(f *File, facts plan.Facts, free map[string][]types.Disk, out di
 func pickLocal(f *File, name string, matchers []*Filter, free map[string][]types.Disk, out disks, found []int, ps *problems) bool {
 	for i, flt := range f.Storage.Local {
 		for j, d := range free[name] {
-			if !candidate(d, d.Local, flt.Wipe) || !matches(matchers[i], d, indexPath("storage.local", i, ""), ps) {
+			if !plan.DiskUsable(d, d.Local, flt.Wipe) || !matches(matchers[i], d, indexPath("storage.local", i, ""), ps) {
 				continue
 			}
 
@@ -201,10 +201,4 @@ func countDisks(n int) string {
 	}
 
 	return fmt.Sprintf("%d disks", n)
-}
-
-// candidate reports whether a filter may pick a disk: an eligible one, or
-// with wipe one that only holds old data.
-func candidate(d types.Disk, e types.Eligibility, wipe bool) bool {
-	return e.Eligible || (wipe && plan.Wipeable(d))
 }

@@ -171,7 +171,7 @@ func validateUnderlay(p Plan, f Facts, add func(string, string, ...any)) {
 		}
 
 		seen[ip.String()] = s.Name
-		iface, ok := interfaceHolding(f.Systems[s.Name], ip)
+		iface, _, ok := f.Systems[s.Name].InterfaceHolding(ip)
 		switch {
 		case !ok:
 			add(path, "%s is not an address of %s", ip, s.Name)
@@ -179,20 +179,6 @@ func validateUnderlay(p Plan, f Facts, add func(string, string, ...any)) {
 			add(path, "%s (on %s) cannot carry the underlay: %s", ip, iface.Name, iface.Underlay.Reason)
 		}
 	}
-}
-
-// interfaceHolding finds the interface that has ip among its addresses.
-func interfaceHolding(f SystemFacts, ip net.IP) (types.Interface, bool) {
-	for _, iface := range f.Inventory.Interfaces {
-		for _, a := range iface.Addresses {
-			addr, _, err := net.ParseCIDR(a)
-			if err == nil && addr.Equal(ip) {
-				return iface, true
-			}
-		}
-	}
-
-	return types.Interface{}, false
 }
 
 // loopDisk matches MicroCeph's file-backed OSD form "loop,<size>,<count>".
@@ -308,7 +294,7 @@ func checkDisk(f SystemFacts, s System, field string, d Disk, used map[string]st
 			continue
 		}
 
-		if disk.Local.Eligible || (d.Wipe && Wipeable(disk)) {
+		if DiskUsable(disk, disk.Local, d.Wipe) {
 			return
 		}
 
@@ -347,16 +333,11 @@ func Wipeable(d types.Disk) bool {
 // system, not already clustered (init), at one release, and have the API
 // extensions the plan relies on.
 func validateServices(p Plan, f Facts, add func(string, string, ...any), warn func(string, string, ...any)) {
-	needed := []types.ServiceType{types.LXD}
-	if p.OVN != nil {
-		needed = append(needed, types.MicroOVN)
-	}
+	for _, t := range p.Services() {
+		if t == types.MicroCloud {
+			continue
+		}
 
-	if p.Ceph != nil {
-		needed = append(needed, types.MicroCeph)
-	}
-
-	for _, t := range needed {
 		versions := map[string]string{}
 		for _, s := range p.Systems {
 			st, ok := f.Systems[s.Name].Service(t)

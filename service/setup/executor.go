@@ -3,7 +3,6 @@ package setup
 import (
 	"context"
 	"fmt"
-	"net"
 	"sort"
 	"sync"
 	"time"
@@ -66,16 +65,13 @@ type Phase struct {
 
 // Phases lists the stages a plan needs.
 func (e *Executor) Phases() []Phase {
-	phases := []Phase{{"MicroCloud", e.microcloud}}
-	if e.Plan.OVN != nil {
-		phases = append(phases, Phase{"MicroOVN", e.microovn})
+	run := map[types.ServiceType]func(context.Context) error{types.MicroCloud: e.microcloud, types.MicroOVN: e.microovn, types.MicroCeph: e.microceph, types.LXD: e.lxd}
+	var phases []Phase
+	for _, t := range e.Plan.Services() {
+		phases = append(phases, Phase{string(t), run[t]})
 	}
 
-	if e.Plan.Ceph != nil {
-		phases = append(phases, Phase{"MicroCeph", e.microceph})
-	}
-
-	return append(phases, Phase{"LXD", e.lxd}, Phase{"verify", e.Verify})
+	return append(phases, Phase{"verify", e.Verify})
 }
 
 // runTimeout bounds a whole run whose context has no deadline (every call
@@ -314,41 +310,8 @@ func (e *Executor) microovn(ctx context.Context) error {
 	return e.joinAll(ctx, types.MicroOVN, leader, members, true, e.ovnConfig)
 }
 
-// cephNetworks are the public and internal networks: as planned, else the
-// subnet of MicroCloud's address on the initiator.
-func (e *Executor) cephNetworks() (string, string) {
-	public, internal := e.Plan.Ceph.PublicNetwork, e.Plan.Ceph.InternalNetwork
-	if public == "" || internal == "" {
-		subnet := e.subnetOf(e.initiator())
-		if public == "" {
-			public = subnet
-		}
-
-		if internal == "" {
-			internal = public
-		}
-	}
-
-	return public, internal
-}
-
-// subnetOf finds the subnet of a system's MicroCloud address.
-func (e *Executor) subnetOf(s plan.System) string {
-	ip := net.ParseIP(s.Address)
-	for _, iface := range e.Facts.Systems[s.Name].Inventory.Interfaces {
-		for _, a := range iface.Addresses {
-			addr, subnet, err := net.ParseCIDR(a)
-			if err == nil && addr.Equal(ip) {
-				return subnet.String()
-			}
-		}
-	}
-
-	return ""
-}
-
 func (e *Executor) microceph(ctx context.Context) error {
-	public, internal := e.cephNetworks()
+	public, internal := e.Plan.CephNetworks(e.Facts)
 	config := map[string]string{"PublicNet": public, "ClusterNet": internal}
 	leader, members, err := e.bootstrapOrFind(ctx, types.MicroCeph, config)
 	if err != nil {

@@ -5,7 +5,6 @@
 package setup
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -135,12 +134,7 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 			uplink.Config["ipv6.gateway"] = p.OVN.IPv6Gateway
 		}
 
-		dns := p.OVN.DNSServers
-		if len(dns) == 0 {
-			dns = gatewayIPs(p.OVN)
-		}
-
-		if len(dns) > 0 {
+		if dns := p.OVN.Nameservers(); len(dns) > 0 {
 			uplink.Config["dns.nameservers"] = strings.Join(dns, ",")
 		}
 
@@ -165,30 +159,6 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 	}
 
 	return c
-}
-
-// gatewayIPs are the uplink gateways without their prefixes, the default
-// nameservers.
-func gatewayIPs(o *plan.OVN) []string {
-	var out []string
-	for _, gw := range []string{o.IPv4Gateway, o.IPv6Gateway} {
-		if ip, _, ok := strings.Cut(gw, "/"); ok {
-			out = append(out, ip)
-		}
-	}
-
-	return out
-}
-
-// Members lists the plan's system names, sorted.
-func Members(p plan.Plan) []string {
-	var out []string
-	for _, s := range p.Systems {
-		out = append(out, s.Name)
-	}
-
-	sort.Strings(out)
-	return out
 }
 
 // RBDEverywhere reports whether every system's kernel can map Ceph volumes.

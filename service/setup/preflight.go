@@ -13,16 +13,11 @@ import (
 // already belongs to a cluster other than the one this run forms or
 // resumes: such a system would fail half-way or be torn out of its cluster.
 func (e *Executor) Preflight(ctx context.Context) error {
-	services := []types.ServiceType{types.LXD}
-	if e.Plan.OVN != nil {
-		services = append(services, types.MicroOVN)
-	}
+	for _, t := range e.Plan.Services() {
+		if t == types.MicroCloud {
+			continue
+		}
 
-	if e.Plan.Ceph != nil {
-		services = append(services, types.MicroCeph)
-	}
-
-	for _, t := range services {
 		clustered := map[string]bool{}
 		for _, s := range e.Plan.Systems {
 			st, _ := e.Facts.Systems[s.Name].Service(t)

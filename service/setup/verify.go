@@ -15,17 +15,7 @@ import (
 // pools and networks are created on every member.
 func (e *Executor) Verify(ctx context.Context) error {
 	init := e.Plan.Initiator
-	services := []types.ServiceType{types.MicroCloud}
-	if e.Plan.OVN != nil {
-		services = append(services, types.MicroOVN)
-	}
-
-	if e.Plan.Ceph != nil {
-		services = append(services, types.MicroCeph)
-	}
-
-	services = append(services, types.LXD)
-	for _, t := range services {
+	for _, t := range e.Plan.Services() {
 		svc, err := e.Cloud.Service(ctx, init, t)
 		if err != nil {
 			return e.fail(init, t, err)
@@ -123,7 +113,7 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 		return e.fail(init, types.LXD, err)
 	}
 
-	members := Members(e.Plan)
+	members := e.Plan.Names()
 	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
 	for _, p := range want.Pools {
 		pool, _, err := l.GetStoragePool(p.Name)

@@ -24,12 +24,6 @@ func splitDiskID(id string) (string, string) {
 	return system, path
 }
 
-// oldData reports whether a usable disk would be wiped: it is not free for
-// the purpose, but only because of partitions or old signatures.
-func oldData(d types.Disk, e types.Eligibility) bool {
-	return !e.Eligible && plan.Wipeable(d)
-}
-
 // diskRows lists every disk of every system for a purpose (local or Ceph
 // eligibility), minus those taken already. Disks that cannot be used stay in
 // the table with the reason; disks with old data can be chosen and say that
@@ -48,7 +42,7 @@ func (w *Wizard) diskRows(purpose func(types.Disk) types.Eligibility, taken map[
 			e := purpose(d)
 			row := tui.Row{ID: id, Group: s.Name, Cells: []string{s.Name, d.ID, d.Model, sizeText(d.Size), d.Type, ""}}
 			switch {
-			case oldData(d, e):
+			case plan.NeedsWipe(d, e):
 				row.Cells[5] = "will be wiped: " + e.Reason
 			case !e.Eligible:
 				row.Disabled = e.Reason
@@ -68,7 +62,7 @@ func (w *Wizard) chosenDisks(ids []string, purpose func(types.Disk) types.Eligib
 	for _, id := range ids {
 		system, path := splitDiskID(id)
 		d := plan.Disk{Path: path}
-		if disk, ok := w.disk(system, path); ok && oldData(disk, purpose(disk)) {
+		if disk, ok := w.disk(system, path); ok && plan.NeedsWipe(disk, purpose(disk)) {
 			d.Wipe = true
 		}
 

@@ -136,7 +136,7 @@ func (w *Wizard) askUplink(system string, previous string) (string, error) {
 		Noun:     "interface",
 		Selected: selected,
 		Validate: func(rows []tui.Row) error {
-			p := clonePlan(w.Plan)
+			p := w.Plan.Clone()
 			p.Systems[i].UplinkInterface = rows[0].ID
 			return problemsError(w.sectionProblems(p, func(path string) bool { return path == "systems["+system+"].ovn_uplink_interface" }))
 		},
@@ -292,7 +292,7 @@ func (w *Wizard) askUnderlay() error {
 			Noun:     "address",
 			Selected: selected,
 			Validate: func(rows []tui.Row) error {
-				p := clonePlan(w.Plan)
+				p := w.Plan.Clone()
 				p.Systems[i].UnderlayIP = addressIP(rows[0].Cells[1])
 				return problemsError(w.sectionProblems(p, func(path string) bool { return path == "systems["+s.Name+"].ovn_underlay_ip" }))
 			},
@@ -377,7 +377,7 @@ func (w *Wizard) askSubnet(title string, rows []tui.Row, def string, path string
 		Noun:     "network",
 		Selected: []string{def},
 		Validate: func(rows []tui.Row) error {
-			p := clonePlan(w.Plan)
+			p := w.Plan.Clone()
 			set(&p, rows[0].ID)
 			return problemsError(w.sectionProblems(p, func(p string) bool { return p == path }))
 		},

@@ -76,7 +76,7 @@ func (w *Wizard) noZFSReason() string {
 
 		usable := false
 		for _, d := range sf.Inventory.Disks {
-			usable = usable || d.Local.Eligible || plan.Wipeable(d)
+			usable = usable || plan.DiskUsable(d, d.Local, true)
 		}
 
 		if !usable {
@@ -89,7 +89,7 @@ func (w *Wizard) noZFSReason() string {
 
 // withLocalDisks is the plan with a ZFS local pool on the chosen disks.
 func (w *Wizard) withLocalDisks(ids []string) plan.Plan {
-	p := clonePlan(w.Plan)
+	p := w.Plan.Clone()
 	p.LocalPool = &plan.LocalPool{Driver: plan.DriverZFS}
 	disks := w.chosenDisks(ids, localEligibility)
 	for i, s := range p.Systems {
@@ -190,7 +190,7 @@ func (w *Wizard) fileBackedRows() []tui.Row {
 
 // withCephDisks is the plan with Ceph on the chosen disks.
 func (w *Wizard) withCephDisks(ids []string) plan.Plan {
-	p := clonePlan(w.Plan)
+	p := w.Plan.Clone()
 	if p.Ceph == nil {
 		p.Ceph = &plan.Ceph{}
 	}
@@ -256,34 +256,6 @@ func rowIDs(rows []tui.Row) []string {
 	}
 
 	return ids
-}
-
-// clonePlan copies a plan deeply enough that trial plans leave it alone.
-func clonePlan(p plan.Plan) plan.Plan {
-	out := p
-	out.Systems = make([]plan.System, len(p.Systems))
-	for i, s := range p.Systems {
-		s.CephDisks = append([]plan.Disk(nil), s.CephDisks...)
-		out.Systems[i] = s
-	}
-
-	if p.Ceph != nil {
-		c := *p.Ceph
-		out.Ceph = &c
-	}
-
-	if p.OVN != nil {
-		o := *p.OVN
-		o.DNSServers = append([]string(nil), o.DNSServers...)
-		out.OVN = &o
-	}
-
-	if p.LocalPool != nil {
-		l := *p.LocalPool
-		out.LocalPool = &l
-	}
-
-	return out
 }
 
 // joinNames writes "a, b and c".
