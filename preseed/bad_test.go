@@ -310,7 +310,7 @@ func TestBadPreseeds(t *testing.T) {
 
 // pr is a problem, briefly.
 func pr(path string, message string) plan.Problem {
-	return plan.Problem{Path: path, Message: message}
+	return plan.NewProblem(path, message)
 }
 
 func listProblems(ps []plan.Problem) string {

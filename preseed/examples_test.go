@@ -29,7 +29,7 @@ func TestExamplesParseAndValidateClean(t *testing.T) {
 
 func TestExampleA1xNeedsPassphraseFromFlag(t *testing.T) {
 	f, _ := Parse(readExample(t, "example-a-1x-init.yaml"))
-	want := []plan.Problem{{Path: "session_passphrase", Message: "missing: more than one machine takes part, so the trust session needs a passphrase (session_passphrase, or --passphrase)"}}
+	want := []plan.Problem{plan.NewProblem("session_passphrase", "missing: more than one machine takes part, so the trust session needs a passphrase (session_passphrase, or --passphrase)")}
 	got := f.ValidatePassphrase("")
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)

@@ -12,7 +12,7 @@ import (
 type problems []plan.Problem
 
 func (ps *problems) add(path string, format string, args ...any) {
-	*ps = append(*ps, plan.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	*ps = append(*ps, plan.NewProblem(path, fmt.Sprintf(format, args...)))
 }
 
 // Paths name places in the file the way an operator reads it: by position,

@@ -92,7 +92,7 @@ func TestDiskSelection(t *testing.T) {
 
 			p, ps := ToPlan(mustLoad(t, tc.yaml), facts, "micro01")
 			if tc.want == nil {
-				want := []plan.Problem{{Path: "storage.ceph[1]", Message: `failed to find at least 1 disk for filter "type == scsi" (found 0)`}}
+				want := []plan.Problem{plan.NewProblem("storage.ceph[1]", `failed to find at least 1 disk for filter "type == scsi" (found 0)`)}
 				if !reflect.DeepEqual(ps, want) {
 					t.Fatalf("problems %v, want %v", ps, want)
 				}
@@ -136,7 +136,7 @@ func TestDiskSelectionCandidates(t *testing.T) {
 
 	base := head + "systems:\n- name: micro01\nstorage:\n  ceph:\n  - find: type == scsi\n    find_min: 1\n"
 	_, ps := ToPlan(mustLoad(t, base), facts, "micro01")
-	want := []plan.Problem{{Path: "storage.ceph[0]", Message: `failed to find at least 1 disk for filter "type == scsi" (found 0)`}}
+	want := []plan.Problem{plan.NewProblem("storage.ceph[0]", `failed to find at least 1 disk for filter "type == scsi" (found 0)`)}
 	if !reflect.DeepEqual(ps, want) {
 		t.Fatalf("without wipe nothing is free: %v", ps)
 	}
@@ -180,7 +180,7 @@ func TestPlanPoolsAndNetworks(t *testing.T) {
 	}
 
 	errs, _ := plan.Validate(p, facts)
-	want := plan.Problem{Path: "systems[micro03].ovn_uplink_interface", Message: "missing: every system needs an uplink interface for OVN"}
+	want := plan.NewProblem("systems[micro03].ovn_uplink_interface", "missing: every system needs an uplink interface for OVN")
 	if len(errs) != 1 || errs[0] != want {
 		t.Fatalf("plan.Validate must report the missing uplink: %v", errs)
 	}

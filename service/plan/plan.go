@@ -6,6 +6,7 @@ package plan
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
 )
@@ -151,9 +152,52 @@ func (f SystemFacts) Interface(name string) (types.Interface, bool) {
 
 // Problem is one thing wrong (or worth a warning) with a plan, with the
 // place it concerns, in preseed terms ("systems[micro02].ovn_uplink_interface").
+// System and Field are the same place, typed, for code that reacts to a
+// problem (the wizard shows a question's own problems in place).
 type Problem struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+	System  string `json:"system,omitempty"`
+	Field   Field  `json:"field,omitempty"`
+}
+
+// Field names a setting of a plan as a preseed file spells it: a system's
+// own ("ovn_underlay_ip", "storage.ceph[0]") or the cloud's ("ovn.ipv4_range").
+type Field string
+
+// The fields that code asks about.
+const (
+	FieldUplink       Field = "ovn_uplink_interface"
+	FieldUnderlay     Field = "ovn_underlay_ip"
+	FieldLocalDisk    Field = "storage.local"
+	FieldCephDisks    Field = "storage.ceph"
+	FieldCephPublic   Field = "ceph.public_network"
+	FieldCephInternal Field = "ceph.internal_network"
+)
+
+// In reports whether the field is section or one of its parts
+// ("storage.ceph[1]" is in "storage.ceph").
+func (f Field) In(section Field) bool {
+	rest, ok := strings.CutPrefix(string(f), string(section))
+	return ok && (rest == "" || rest[0] == '[' || rest[0] == '.')
+}
+
+// NewProblem is a problem at a path, with its system and field read from it.
+func NewProblem(path string, message string) Problem {
+	p := Problem{Path: path, Message: message, Field: Field(path)}
+	if rest, ok := strings.CutPrefix(path, "systems["); ok {
+		if name, field, ok := strings.Cut(rest, "]"); ok {
+			p.System, p.Field = name, Field(strings.TrimPrefix(field, "."))
+		}
+	}
+
+	return p
+}
+
+// Is reports whether the problem concerns this field of this system
+// (system "" for the cloud's own settings).
+func (p Problem) Is(system string, field Field) bool {
+	return p.System == system && p.Field.In(field)
 }
 
 func (p Problem) String() string {

@@ -127,3 +127,25 @@ func TestDiskUsable(t *testing.T) {
 		}
 	}
 }
+
+func TestProblemPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		path   string
+		system string
+		field  Field
+		is     Field
+		want   bool
+	}{
+		{"systems[micro02].ovn_underlay_ip", "micro02", FieldUnderlay, FieldUnderlay, true},
+		{"systems[micro02].ovn_underlay_ip", "micro02", FieldUnderlay, FieldUplink, false},
+		{"systems[micro02].storage.ceph[1]", "micro02", "storage.ceph[1]", FieldCephDisks, true},
+		{"systems[micro02].storage.cephfs", "micro02", "storage.cephfs", FieldCephDisks, false},
+		{"ceph.public_network", "", FieldCephPublic, FieldCephPublic, true},
+		{"systems[micro02]", "micro02", "", FieldUplink, false},
+	} {
+		p := NewProblem(tc.path, "m")
+		if p.System != tc.system || p.Field != tc.field || p.Is(tc.system, tc.is) != tc.want {
+			t.Errorf("%s: system %q field %q, Is(%q, %q) = %v", tc.path, p.System, p.Field, tc.system, tc.is, p.Is(tc.system, tc.is))
+		}
+	}
+}

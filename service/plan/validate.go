@@ -20,11 +20,11 @@ var hostnamePattern = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z
 // anything.
 func Validate(p Plan, f Facts) (errs []Problem, warnings []Problem) {
 	add := func(path string, format string, args ...any) {
-		errs = append(errs, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, NewProblem(path, fmt.Sprintf(format, args...)))
 	}
 
 	warn := func(path string, format string, args ...any) {
-		warnings = append(warnings, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+		warnings = append(warnings, NewProblem(path, fmt.Sprintf(format, args...)))
 	}
 
 	validateSystems(p, f, add)

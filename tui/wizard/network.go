@@ -138,7 +138,7 @@ func (w *Wizard) askUplink(system string, previous string) (string, error) {
 		Validate: func(rows []tui.Row) error {
 			p := w.Plan.Clone()
 			p.Systems[i].UplinkInterface = rows[0].ID
-			return problemsError(w.sectionProblems(p, func(path string) bool { return path == "systems["+system+"].ovn_uplink_interface" }))
+			return problemsError(w.sectionProblems(p, func(pr plan.Problem) bool { return pr.Is(system, plan.FieldUplink) }))
 		},
 	}, nil)
 	if err != nil {
@@ -294,7 +294,7 @@ func (w *Wizard) askUnderlay() error {
 			Validate: func(rows []tui.Row) error {
 				p := w.Plan.Clone()
 				p.Systems[i].UnderlayIP = addressIP(rows[0].Cells[1])
-				return problemsError(w.sectionProblems(p, func(path string) bool { return path == "systems["+s.Name+"].ovn_underlay_ip" }))
+				return problemsError(w.sectionProblems(p, func(pr plan.Problem) bool { return pr.Is(s.Name, plan.FieldUnderlay) }))
 			},
 		}, nil)
 		if err != nil {
@@ -355,12 +355,12 @@ func (w *Wizard) cephNetworks() error {
 	}
 
 	def := w.microcloudSubnet()
-	public, err := w.askSubnet("Select the network for Ceph's public traffic (LXD and clients to Ceph):", rows, def, "ceph.public_network", func(p *plan.Plan, v string) { p.Ceph.PublicNetwork = v })
+	public, err := w.askSubnet("Select the network for Ceph's public traffic (LXD and clients to Ceph):", rows, def, plan.FieldCephPublic, func(p *plan.Plan, v string) { p.Ceph.PublicNetwork = v })
 	if err != nil {
 		return err
 	}
 
-	internal, err := w.askSubnet("Select the network for Ceph's internal traffic (replication between systems):", rows, public, "ceph.internal_network", func(p *plan.Plan, v string) { p.Ceph.InternalNetwork = v })
+	internal, err := w.askSubnet("Select the network for Ceph's internal traffic (replication between systems):", rows, public, plan.FieldCephInternal, func(p *plan.Plan, v string) { p.Ceph.InternalNetwork = v })
 	if err != nil {
 		return err
 	}
@@ -369,7 +369,7 @@ func (w *Wizard) cephNetworks() error {
 	return nil
 }
 
-func (w *Wizard) askSubnet(title string, rows []tui.Row, def string, path string, set func(*plan.Plan, string)) (string, error) {
+func (w *Wizard) askSubnet(title string, rows []tui.Row, def string, field plan.Field, set func(*plan.Plan, string)) (string, error) {
 	ids, err := w.Ask.Select(tui.SelectTable{
 		Title:    title,
 		Headers:  []string{"SUBNET", "INTERFACES"},
@@ -379,7 +379,7 @@ func (w *Wizard) askSubnet(title string, rows []tui.Row, def string, path string
 		Validate: func(rows []tui.Row) error {
 			p := w.Plan.Clone()
 			set(&p, rows[0].ID)
-			return problemsError(w.sectionProblems(p, func(p string) bool { return p == path }))
+			return problemsError(w.sectionProblems(p, func(pr plan.Problem) bool { return pr.Is("", field) }))
 		},
 	}, nil)
 	if err != nil {

@@ -46,7 +46,7 @@ func (w *Wizard) localStorage() error {
 			Noun:        "disk",
 			Selected:    selected,
 			Validate: func(rows []tui.Row) error {
-				return problemsError(w.sectionProblems(w.withLocalDisks(rowIDs(rows)), pathHas("storage.local")))
+				return problemsError(w.sectionProblems(w.withLocalDisks(rowIDs(rows)), onEverySystem(plan.FieldLocalDisk)))
 			},
 		}, nil)
 		if err != nil {
@@ -134,7 +134,7 @@ func (w *Wizard) distributedStorage() error {
 			Selected:    selected,
 			MinSelected: 1,
 			Validate: func(rows []tui.Row) error {
-				return problemsError(w.sectionProblems(w.withCephDisks(rowIDs(rows)), pathHas("storage.ceph")))
+				return problemsError(w.sectionProblems(w.withCephDisks(rowIDs(rows)), onEverySystem(plan.FieldCephDisks)))
 			},
 		}, nil)
 		if err != nil {

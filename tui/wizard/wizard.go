@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -37,11 +36,11 @@ func (w *Wizard) Build() (plan.Plan, error) {
 // sectionProblems validates a trial plan and keeps the errors whose path
 // belongs to the section being asked (the other sections are not answered
 // yet, or were checked already).
-func (w *Wizard) sectionProblems(p plan.Plan, inSection func(path string) bool) []plan.Problem {
+func (w *Wizard) sectionProblems(p plan.Plan, inSection func(plan.Problem) bool) []plan.Problem {
 	errs, _ := plan.Validate(p, w.Facts)
 	var out []plan.Problem
 	for _, e := range errs {
-		if inSection(e.Path) {
+		if inSection(e) {
 			out = append(out, e)
 		}
 	}
@@ -64,17 +63,9 @@ func problemsError(problems []plan.Problem) error {
 	return fmt.Errorf("%s", msg)
 }
 
-// pathHas builds a section matcher from path fragments.
-func pathHas(fragments ...string) func(string) bool {
-	return func(path string) bool {
-		for _, f := range fragments {
-			if strings.Contains(path, f) {
-				return true
-			}
-		}
-
-		return false
-	}
+// onEverySystem matches the problems of a field of any system.
+func onEverySystem(field plan.Field) func(plan.Problem) bool {
+	return func(p plan.Problem) bool { return p.System != "" && p.Field.In(field) }
 }
 
 // everySystemHas reports whether a service is usable on every system, and
