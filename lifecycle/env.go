@@ -30,6 +30,10 @@ type Env struct {
 	// LocalAddresses are this machine's global addresses.
 	LocalAddresses []net.IP
 
+	// InterfaceAddresses are the global addresses of one interface (a
+	// preseed's lookup_interface); an unknown interface is an error.
+	InterfaceAddresses func(name string) ([]net.IP, error)
+
 	// StateDir is microcloudd's state directory (the interactive init
 	// saves its plan there).
 	StateDir string
@@ -61,16 +65,32 @@ func HostEnv(env Env) (Env, error) {
 	}
 
 	if env.LocalAddresses == nil {
-		env.LocalAddresses = globalAddresses()
+		addrs, _ := net.InterfaceAddrs()
+		env.LocalAddresses = globalAddresses(addrs)
+	}
+
+	if env.InterfaceAddresses == nil {
+		env.InterfaceAddresses = func(name string) ([]net.IP, error) {
+			iface, err := net.InterfaceByName(name)
+			if err != nil {
+				return nil, fmt.Errorf("This machine has no interface %q", name)
+			}
+
+			addrs, err := iface.Addrs()
+			if err != nil {
+				return nil, err
+			}
+
+			return globalAddresses(addrs), nil
+		}
 	}
 
 	return env, nil
 }
 
-// globalAddresses lists this machine's global unicast addresses.
-func globalAddresses() []net.IP {
+// globalAddresses keeps the global unicast addresses.
+func globalAddresses(addrs []net.Addr) []net.IP {
 	var out []net.IP
-	addrs, _ := net.InterfaceAddrs()
 	for _, a := range addrs {
 		if ipnet, ok := a.(*net.IPNet); ok && ipnet.IP.IsGlobalUnicast() {
 			out = append(out, ipnet.IP)

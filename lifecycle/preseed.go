@@ -29,13 +29,30 @@ func InitPreseed(ctx context.Context, env *Env, opts PreseedOptions) error {
 		return reportProblems(env, "The preseed file "+opts.Name+" is invalid:", problems)
 	}
 
-	initiator, err := f.Role(env.Hostname, env.LocalAddresses)
+	var err error
+
+	// lookup_interface restricts discovery to one interface: the session
+	// runs on the interface of this machine's address, so only addresses of
+	// that interface are considered.
+	localIPs := env.LocalAddresses
+	if f.LookupInterface != "" {
+		localIPs, err = env.InterfaceAddresses(f.LookupInterface)
+		if err != nil {
+			return fmt.Errorf("lookup_interface: %w", err)
+		}
+	}
+
+	initiator, err := f.Role(env.Hostname, localIPs)
 	if err != nil {
 		return err
 	}
 
-	address, err := f.LocalAddress(env.Hostname, env.LocalAddresses)
+	address, err := f.LocalAddress(env.Hostname, localIPs)
 	if err != nil {
+		if f.LookupInterface != "" {
+			return fmt.Errorf("lookup_interface %s: %w", f.LookupInterface, err)
+		}
+
 		return err
 	}
 

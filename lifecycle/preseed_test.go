@@ -1,0 +1,50 @@
+package lifecycle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+)
+
+// stopBackend answers Members with an error: a run that reaches the daemon
+// got past every check of the file and of this machine's role.
+type stopBackend struct{ *fakeBackend }
+
+func (stopBackend) Members(context.Context) (map[string]string, error) {
+	return nil, errors.New("reached the daemon")
+}
+
+// TestLookupInterfaceRestrictsTheAddresses: a 1.x file's lookup_interface
+// makes only that interface's addresses count, for the role and the address.
+func TestLookupInterfaceRestrictsTheAddresses(t *testing.T) {
+	file := "lookup_subnet: 10.0.0.1/24\nlookup_interface: %s\nsystems:\n- name: micro01\n- name: micro02\n"
+	byInterface := map[string][]net.IP{"eth0": {net.ParseIP("192.168.1.5")}, "eth1": {net.ParseIP("10.0.0.1")}}
+	for _, tc := range []struct {
+		name, iface, host, err string
+	}{
+		{"the initiator's address is on the interface", "eth1", "micro01", "reached the daemon"},
+		{"an unknown interface", "eth9", "micro01", `lookup_interface: This machine has no interface "eth9"`},
+		{"the subnet is on another interface", "eth0", "micro01", "lookup_interface eth0: Failed to determine MicroCloud address within subnet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := &Env{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Backend: stopBackend{&fakeBackend{}}, Hostname: tc.host,
+				LocalAddresses: []net.IP{net.ParseIP("192.168.1.5"), net.ParseIP("10.0.0.1")},
+				InterfaceAddresses: func(name string) ([]net.IP, error) {
+					ips, ok := byInterface[name]
+					if !ok {
+						return nil, fmt.Errorf("This machine has no interface %q", name)
+					}
+
+					return ips, nil
+				}}
+			err := InitPreseed(context.Background(), env, PreseedOptions{Name: "f.yaml", Data: []byte(fmt.Sprintf(file, tc.iface)), Passphrase: "a b c d"})
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("err %v, want %q", err, tc.err)
+			}
+		})
+	}
+}
