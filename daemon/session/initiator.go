@@ -35,7 +35,7 @@ type peerRecord struct {
 }
 
 func (s *Session) startInitiator(req types.SessionStart) error {
-	address, iface, subnet, err := chooseAddress(req.Address, "")
+	address, iface, subnet, err := s.m.chooseAddress(req.Address, "")
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (s *Session) startJoiner(req types.SessionStart) error {
 		return err
 	}
 
-	address, iface, _, err := chooseAddress(req.Address, initiatorIP)
+	address, iface, _, err := s.m.chooseAddress(req.Address, initiatorIP)
 	if err != nil {
 		return err
 	}

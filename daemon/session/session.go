@@ -63,6 +63,20 @@ type Config struct {
 	// Initialized reports whether this machine already belongs to a
 	// MicroCloud (it can then only be an initiator, to grow it).
 	Initialized func(ctx context.Context) bool
+
+	// ChooseAddress picks the session's address and interface (the given
+	// address, or the one near an initiator's); nil looks at this
+	// machine's interfaces. In-process tests of the handshake use loopback.
+	ChooseAddress func(address string, near string) (string, *net.Interface, *net.IPNet, error)
+}
+
+// chooseAddress is the configured address chooser, or the interfaces'.
+func (m *Manager) chooseAddress(address string, near string) (string, *net.Interface, *net.IPNet, error) {
+	if m.config.ChooseAddress != nil {
+		return m.config.ChooseAddress(address, near)
+	}
+
+	return chooseAddress(address, near)
 }
 
 // Manager holds the daemon's one session.
