@@ -215,6 +215,13 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 	return "", nil
 }
 
+// problemPlaces is a planner whose input names places its own way (a
+// preseed file's "systems[1]"): the validator's problems are shown in its
+// terms.
+type problemPlaces interface {
+	Place(problems []plan.Problem) []plan.Problem
+}
+
 // startSession starts the discovery session and tells the operator what to
 // run on the other machines.
 func (r *Pipeline) startSession(ctx context.Context, req types.SessionStart) (Session, error) {
@@ -235,6 +242,10 @@ func (r *Pipeline) startSession(ctx context.Context, req types.SessionStart) (Se
 // standard error, as every problem is).
 func (r *Pipeline) validate(p plan.Plan, facts plan.Facts) error {
 	errs, warnings := plan.Validate(p, facts)
+	if places, ok := r.Planner.(problemPlaces); ok {
+		errs, warnings = places.Place(errs), places.Place(warnings)
+	}
+
 	width := tui.Width(r.Env.Out)
 	fmt.Fprint(r.Env.Out, tui.Summary(p, width))
 	fmt.Fprint(r.Env.Out, tui.Warnings(warnings, width))

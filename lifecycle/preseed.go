@@ -186,5 +186,15 @@ func (p *PreseedPlanner) Preseed(pl plan.Plan) (string, error) {
 	return string(out), err
 }
 
+// Place names the validator's problems as the file does (systems[1]).
+func (p *PreseedPlanner) Place(problems []plan.Problem) []plan.Problem {
+	out := make([]plan.Problem, len(problems))
+	for i, pr := range problems {
+		out[i] = p.file.InFile(pr)
+	}
+
+	return out
+}
+
 // SavePath implements Planner: the file is its own record.
 func (p *PreseedPlanner) SavePath(*Env) string { return "" }

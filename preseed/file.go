@@ -110,4 +110,7 @@ type DiskFilter struct {
 
 	Wipe    bool `yaml:"wipe,omitempty"`
 	Encrypt bool `yaml:"encrypt,omitempty"`
+
+	// matcher is Find compiled, once, when the file is validated.
+	matcher *Filter
 }

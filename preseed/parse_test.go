@@ -73,6 +73,18 @@ storage:
 		},
 	}
 
+	// Each filter was compiled once, by validation; the matchers are not
+	// part of the file's content.
+	for _, list := range [][]DiskFilter{f.Storage.Local, f.Storage.Ceph} {
+		for i := range list {
+			if list[i].matcher == nil {
+				t.Fatalf("filter %q was not compiled", list[i].Find)
+			}
+
+			list[i].matcher = nil
+		}
+	}
+
 	if !reflect.DeepEqual(f, want) {
 		t.Fatalf("got %+v\nwant %+v", f, want)
 	}

@@ -43,3 +43,21 @@ func within(path string, parent string) bool {
 
 	return strings.HasPrefix(path, parent+".") || strings.HasPrefix(path, parent+"[")
 }
+
+// InFile names a plan's problem the way the file does: a system's setting
+// "systems[micro02].ovn_uplink_interface" becomes "systems[1].ovn_uplink_interface",
+// the system's place in the file, so that the operator finds the line to fix.
+// The problem keeps its system and field; other problems are unchanged.
+func (f *File) InFile(p plan.Problem) plan.Problem {
+	i := f.systemIndex(p.System)
+	if p.System == "" || i < 0 {
+		return p
+	}
+
+	p.Path = fmt.Sprintf("systems[%d]", i)
+	if p.Field != "" {
+		p.Path += "." + string(p.Field)
+	}
+
+	return p
+}

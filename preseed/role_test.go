@@ -158,3 +158,19 @@ func TestPassphraseNotNeededAlone(t *testing.T) {
 		t.Error("problem format")
 	}
 }
+
+func TestProblemsInTheFilesTerms(t *testing.T) {
+	f, _ := Parse([]byte("initiator: micro01\nlookup_subnet: 10.0.0.0/24\nsystems:\n- name: micro01\n- name: micro02\n"))
+	for _, tc := range []struct{ in, want string }{
+		{"systems[micro02].ovn_uplink_interface", "systems[1].ovn_uplink_interface"},
+		{"systems[micro01].storage.ceph[0]", "systems[0].storage.ceph[0]"},
+		{"systems[micro02]", "systems[1]"},
+		{"systems[micro09].ovn_underlay_ip", "systems[micro09].ovn_underlay_ip"},
+		{"ovn.ipv4_range", "ovn.ipv4_range"},
+	} {
+		p := f.InFile(plan.NewProblem(tc.in, "m"))
+		if p.Path != tc.want || p.Message != "m" {
+			t.Errorf("%s: %s, want %s", tc.in, p.Path, tc.want)
+		}
+	}
+}

@@ -166,7 +166,13 @@ func pickLocal(f *File, name string, matchers []*Filter, free map[string][]types
 	return false
 }
 
+// compileFilter is the filter's matcher: the one validation compiled, or
+// (for a file that was not validated) compiled now.
 func compileFilter(flt DiskFilter, path string, ps *problems) (*Filter, bool) {
+	if flt.matcher != nil {
+		return flt.matcher, true
+	}
+
 	matcher, err := ParseFilter(flt.Find)
 	if err != nil {
 		ps.add(path+".find", "invalid filter %q: %v", flt.Find, err)

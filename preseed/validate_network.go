@@ -16,69 +16,51 @@ func (f *File) validateNetworking(ps *problems) {
 	f.validateCephNetworks(ps)
 }
 
+// validateAllOrNone applies plan's every-or-none rule to uplinks and
+// underlays, and checks the underlays' form.
 func (f *File) validateAllOrNone(ps *problems) {
-	uplinks, underlays := 0, 0
+	var uplinks, underlays []bool
 	for _, s := range f.Systems {
-		if s.UplinkInterface != "" {
-			uplinks++
-		}
-
-		if s.UnderlayIP != "" {
-			underlays++
-		}
+		uplinks = append(uplinks, s.UplinkInterface != "")
+		underlays = append(underlays, s.UnderlayIP != "")
 	}
 
+	noUplink, noUnderlay := indexSet(plan.EveryOrNone(uplinks)), indexSet(plan.EveryOrNone(underlays))
 	for i, s := range f.Systems {
-		if uplinks > 0 && s.UplinkInterface == "" {
-			ps.add(systemPath(i, "ovn_uplink_interface"), "missing: other systems have an uplink interface, so every system needs one")
+		if noUplink[i] {
+			ps.add(systemPath(i, "ovn_uplink_interface"), plan.MissingUplink)
 		}
 
 		switch {
 		case s.UnderlayIP != "" && net.ParseIP(s.UnderlayIP) == nil:
 			ps.add(systemPath(i, "ovn_underlay_ip"), "%q is not an IP address", s.UnderlayIP)
-		case underlays > 0 && s.UnderlayIP == "":
-			ps.add(systemPath(i, "ovn_underlay_ip"), "missing: other systems have an underlay IP, so every system needs one")
+		case noUnderlay[i]:
+			ps.add(systemPath(i, "ovn_underlay_ip"), plan.MissingUnderlay)
 		}
 	}
 }
 
+func indexSet(indexes []int) map[int]bool {
+	out := map[int]bool{}
+	for _, i := range indexes {
+		out[i] = true
+	}
+
+	return out
+}
+
+// validateOVN checks the uplink network's settings with plan's own rule,
+// with the systems' addresses in the file as the reserved ones.
 func (f *File) validateOVN(ps *problems) {
-	o := f.OVN
-	if o.IPv4Gateway != "" {
-		_, _, err := plan.GatewayCheck(o.IPv4Gateway, false)
-		if err != nil {
-			ps.add("ovn.ipv4_gateway", "%v", err)
-		}
-
-		if o.IPv4Range == "" {
-			ps.add("ovn.ipv4_range", "the IPv4 gateway needs a range of addresses for OVN routers")
+	reserved := map[string]string{}
+	for _, s := range f.Systems {
+		if ip := net.ParseIP(s.Address); ip != nil {
+			reserved[ip.String()] = s.Name
 		}
 	}
 
-	if o.IPv4Range != "" {
-		// Only the syntax: whether the range fits the gateway's subnet and
-		// avoids the systems' addresses is checked on the plan.
-		_, _, err := plan.RangeCheck(o.IPv4Range, nil, nil, nil)
-		if err != nil {
-			ps.add("ovn.ipv4_range", "%v", err)
-		}
-
-		if o.IPv4Gateway == "" {
-			ps.add("ovn.ipv4_range", "a range needs the IPv4 gateway (ovn.ipv4_gateway)")
-		}
-	}
-
-	if o.IPv6Gateway != "" {
-		_, _, err := plan.GatewayCheck(o.IPv6Gateway, true)
-		if err != nil {
-			ps.add("ovn.ipv6_gateway", "%v", err)
-		}
-	}
-
-	err := plan.DNSCheck(plan.SplitDNSServers(o.DNSServers))
-	if err != nil {
-		ps.add("ovn.dns_servers", "%v", err)
-	}
+	o := plan.OVN{IPv4Gateway: f.OVN.IPv4Gateway, IPv4Range: f.OVN.IPv4Range, IPv6Gateway: f.OVN.IPv6Gateway, DNSServers: plan.SplitDNSServers(f.OVN.DNSServers)}
+	plan.CheckUplinkNetwork(o, reserved, true, ps.add)
 }
 
 func (f *File) validateCephNetworks(ps *problems) {

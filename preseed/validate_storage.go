@@ -80,10 +80,12 @@ func (f *File) validateFilters(ps *problems, list string, filters []DiskFilter, 
 		if strings.TrimSpace(flt.Find) == "" {
 			ps.add(indexPath(list, i, "find"), "missing: the filter is empty")
 		} else {
-			_, err := ParseFilter(flt.Find)
+			m, err := ParseFilter(flt.Find)
 			if err != nil {
 				ps.add(indexPath(list, i, "find"), "invalid filter %q: %v", flt.Find, err)
 			}
+
+			filters[i].matcher = m
 		}
 
 		switch {

@@ -102,7 +102,8 @@ func lastAddress(n *net.IPNet) net.IP {
 	return ip
 }
 
-// validateOVN checks the uplink settings.
+// validateOVN checks the uplink settings. A new OVN network (init) needs a
+// gateway, and an IPv4 gateway its range; growing a cloud keeps its own.
 func validateOVN(p Plan, add func(path, format string, args ...any)) {
 	o := p.OVN
 	if o.IPv4Gateway == "" && o.IPv6Gateway == "" && p.Mode == ModeInit {
@@ -114,23 +115,41 @@ func validateOVN(p Plan, add func(path, format string, args ...any)) {
 		reserved[s.Address] = s.Name
 	}
 
+	CheckUplinkNetwork(*o, reserved, p.Mode == ModeInit, add)
+}
+
+// CheckUplinkNetwork checks the uplink network's settings, which need no
+// facts: each gateway's form, the IPv4 range's form and place (inside the
+// gateway's subnet, clear of the gateway and of reserved addresses: IP to
+// system name), the pairing of range and gateway (requireRange: an IPv4
+// gateway needs a range), and the nameservers. The validator and the
+// preseed parser both ask it, so both refuse the same settings with the
+// same words; paths are the preseed's ("ovn.ipv4_range").
+func CheckUplinkNetwork(o OVN, reserved map[string]string, requireRange bool, add func(path, format string, args ...any)) {
+	var gw net.IP
+	var subnet *net.IPNet
 	if o.IPv4Gateway != "" {
-		gw, subnet, err := GatewayCheck(o.IPv4Gateway, false)
+		var err error
+		gw, subnet, err = GatewayCheck(o.IPv4Gateway, false)
 		if err != nil {
 			add("ovn.ipv4_gateway", "%v", err)
-		} else if o.IPv4Range != "" {
-			_, _, err := RangeCheck(o.IPv4Range, gw, subnet, reserved)
-			if err != nil {
-				add("ovn.ipv4_range", "%v", err)
-			}
 		}
 	}
 
-	if o.IPv4Range != "" && o.IPv4Gateway == "" {
-		add("ovn.ipv4_range", "a range needs the IPv4 gateway (ovn.ipv4_gateway)")
-	}
+	switch {
+	case o.IPv4Range != "" && o.IPv4Gateway == "":
+		if _, _, err := RangeCheck(o.IPv4Range, nil, nil, nil); err != nil {
+			add("ovn.ipv4_range", "%v", err)
+		}
 
-	if o.IPv4Gateway != "" && o.IPv4Range == "" && p.Mode == ModeInit {
+		add("ovn.ipv4_range", "a range needs the IPv4 gateway (ovn.ipv4_gateway)")
+	case o.IPv4Range != "":
+		// A gateway that does not parse leaves only the range's form.
+		_, _, err := RangeCheck(o.IPv4Range, gw, subnet, reserved)
+		if err != nil {
+			add("ovn.ipv4_range", "%v", err)
+		}
+	case o.IPv4Gateway != "" && requireRange:
 		add("ovn.ipv4_range", "the IPv4 gateway needs a range of addresses for OVN routers")
 	}
 
@@ -146,3 +165,28 @@ func validateOVN(p Plan, add func(path, format string, args ...any)) {
 		add("ovn.dns_servers", "%v", err)
 	}
 }
+
+// EveryOrNone lists the indexes of the systems that lack a per-system
+// setting (set[i]) that some other system has: such a setting is on every
+// system or on none.
+func EveryOrNone(set []bool) []int {
+	some := false
+	for _, s := range set {
+		some = some || s
+	}
+
+	var missing []int
+	for i, s := range set {
+		if some && !s {
+			missing = append(missing, i)
+		}
+	}
+
+	return missing
+}
+
+// The words of EveryOrNone's findings.
+const (
+	MissingUplink   = "missing: other systems have an uplink interface, so every system needs one"
+	MissingUnderlay = "missing: other systems have an underlay IP, so every system needs one"
+)

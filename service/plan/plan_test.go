@@ -78,7 +78,7 @@ func TestValidateProblems(t *testing.T) {
 		{"uplink does not exist", func(p *Plan, f *Facts) { p.Systems[0].UplinkInterface = "eth9" }, `systems[micro01].ovn_uplink_interface: micro01 has no interface "eth9"`},
 		{"underlay not on the system", func(p *Plan, f *Facts) { p.Systems[1].UnderlayIP = "10.98.0.99" }, "systems[micro02].ovn_underlay_ip: 10.98.0.99 is not an address of micro02"},
 		{"underlay not an IP", func(p *Plan, f *Facts) { p.Systems[1].UnderlayIP = "ul0" }, `systems[micro02].ovn_underlay_ip: "ul0" is not an IP address`},
-		{"underlay on some systems only", func(p *Plan, f *Facts) { p.Systems[0].UnderlayIP = "" }, "systems[micro01].ovn_underlay_ip: missing: an underlay IP is needed on every system or none"},
+		{"underlay on some systems only", func(p *Plan, f *Facts) { p.Systems[0].UnderlayIP = "" }, "systems[micro01].ovn_underlay_ip: " + MissingUnderlay},
 		{"no gateway", func(p *Plan, f *Facts) { p.OVN.IPv4Gateway, p.OVN.IPv4Range, p.OVN.IPv6Gateway = "", "", "" }, "ovn: either the IPv4 or the IPv6 gateway of the uplink network is required"},
 		{"gateway is a network address", func(p *Plan, f *Facts) { p.OVN.IPv4Gateway = "10.96.0.0/24" }, "ovn.ipv4_gateway: 10.96.0.0 is the network address of 10.96.0.0/24, not a gateway"},
 		{"gateway not CIDR", func(p *Plan, f *Facts) { p.OVN.IPv4Gateway = "10.96.0.1" }, `ovn.ipv4_gateway: "10.96.0.1" is not an address with a prefix (like 10.0.0.1/24)`},

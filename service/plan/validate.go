@@ -152,11 +152,19 @@ func validateUnderlay(p Plan, f Facts, add func(string, string, ...any)) {
 		return
 	}
 
+	var set []bool
+	for _, s := range p.Systems {
+		set = append(set, s.UnderlayIP != "")
+	}
+
+	for _, i := range EveryOrNone(set) {
+		add(sysPath(p.Systems[i], "ovn_underlay_ip"), MissingUnderlay)
+	}
+
 	seen := map[string]string{}
 	for _, s := range p.Systems {
 		path := sysPath(s, "ovn_underlay_ip")
 		if s.UnderlayIP == "" {
-			add(path, "missing: an underlay IP is needed on every system or none")
 			continue
 		}
 
