@@ -26,7 +26,7 @@ type Paths struct {
 	MicroCephStateDir string
 }
 
-// Default paths (PRODUCT.md §9).
+// Default paths (README.md, "Usage").
 const (
 	SnapMicroCloudStateDir = "/var/snap/microcloud/common/state"
 	HostMicroCloudStateDir = "/var/lib/microcloud"

@@ -14,7 +14,7 @@ import (
 	"github.com/canonical/microcluster/v2/state"
 )
 
-// endpoints are the /1.0 endpoints of CONTRACTS.md §3.3 that MicroCloud
+// endpoints are the /1.0 endpoints of MicroCeph (service/microceph) that MicroCloud
 // uses. Every action honours ?target=<member>, like MicroCeph's.
 func (c *Ceph) endpoints() []rest.Endpoint {
 	action := func(h func(state.State, *http.Request) response.Response) rest.EndpointAction {
@@ -69,7 +69,7 @@ func (c *Ceph) poolsGet(_ state.State, r *http.Request) response.Response {
 	return response.SyncResponse(true, pools)
 }
 
-// poolsOpPut sets the replication size (CONTRACTS.md §3.3): the request is
+// poolsOpPut sets the replication size (PUT /1.0/pools-op): the request is
 // checked in full before Ceph is touched.
 func (c *Ceph) poolsOpPut(_ state.State, r *http.Request) response.Response {
 	var req PoolPut

@@ -8,7 +8,7 @@ import (
 )
 
 // BootstrapPlan is what the first member makes of MicroCeph's bootstrap
-// initConfig (CONTRACTS.md §3.2).
+// initConfig (the keys service/setup sends).
 type BootstrapPlan struct {
 	MonIP      netip.Addr
 	PublicNet  netip.Prefix

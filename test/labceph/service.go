@@ -1,5 +1,5 @@
 // Package labceph is the lab's MicroCeph: a microcluster daemon with
-// MicroCeph's state layout, initConfig keys and /1.0 API (CONTRACTS.md §3),
+// MicroCeph's state layout, initConfig keys and /1.0 API (service/microceph),
 // driving the Debian Ceph packages. Each member runs ceph-mon and ceph-mgr
 // if it is among the first three, and file-backed (or, where a node has
 // one, block-device) bluestore OSDs for the disks added to it.

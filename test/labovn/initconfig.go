@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// initConfig keys MicroOVN reads (CONTRACTS.md §2.3), plus the per-host form
+// initConfig keys MicroOVN reads, plus the per-host form
 // MicroCloud's underlay design passes for every system.
 const (
 	keyEncapIP = "ovn-encap-ip"
