@@ -8,6 +8,9 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/microcloud-project/microcloud/preseed"
+	"github.com/microcloud-project/microcloud/service/plan"
 )
 
 // stopBackend answers Members with an error: a run that reaches the daemon
@@ -47,4 +50,40 @@ func TestLookupInterfaceRestrictsTheAddresses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPreseedResumesWithoutAskingMembersAgain: the same file run again
+// starts a session only for the systems that are not members yet, and none
+// when every system is.
+func TestPreseedResumesWithoutAskingMembersAgain(t *testing.T) {
+	data := []byte("initiator: micro01\nlookup_subnet: 10.0.0.0/24\nsession_passphrase: a b c d\nsystems:\n- name: micro01\n- name: micro02\n- name: micro03\n")
+	f, problems := preseedLoad(t, data)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+
+	env := &Env{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Hostname: "micro01"}
+	for _, tc := range []struct {
+		members map[string]string
+		joining string
+	}{
+		{map[string]string{}, "micro02,micro03"},
+		{map[string]string{"micro01": "10.0.0.1", "micro02": "10.0.0.2"}, "micro03"},
+		{map[string]string{"micro01": "10.0.0.1", "micro02": "10.0.0.2", "micro03": "10.0.0.3"}, ""},
+	} {
+		p := &PreseedPlanner{file: f, passphrase: "a b c d"}
+		start, err := p.Session(context.Background(), env, tc.members)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		if got := strings.Join(p.joining, ","); got != tc.joining || (start == nil) != (tc.joining == "") {
+			t.Fatalf("members %v: joining %q (session %v), want %q", tc.members, got, start != nil, tc.joining)
+		}
+	}
+}
+
+func preseedLoad(t *testing.T, data []byte) (*preseed.File, []plan.Problem) {
+	t.Helper()
+	return preseed.LoadDeferringPassphrase(data)
 }

@@ -468,18 +468,11 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 		}
 	}
 
-	members, err := leader.Members(ctx)
+	names, want, err := e.desiredLXD(ctx, leader, st)
 	if err != nil {
 		return e.fail(init, types.LXD, err)
 	}
 
-	var names []string
-	for _, m := range members {
-		names = append(names, m.Name)
-	}
-
-	sort.Strings(names)
-	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
 	for _, pool := range want.Pools {
 		created, err := ensurePool(l, pool, names, e.settling())
 		if err != nil {
@@ -509,6 +502,25 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 
 	e.report(init, types.LXD, doneOrSkipped(changed), "default profile")
 	return nil
+}
+
+// desiredLXD is what the plan wants of the LXD cluster, and the members
+// (sorted) every pool and network must cover: those the cluster lists.
+// Configuration and verification both ask it, so they never judge by
+// different member lists.
+func (e *Executor) desiredLXD(ctx context.Context, leader service.Service, st types.ServiceState) ([]string, LXDConfig, error) {
+	members, err := leader.Members(ctx)
+	if err != nil {
+		return nil, LXDConfig{}, err
+	}
+
+	var names []string
+	for _, m := range members {
+		names = append(names, m.Name)
+	}
+
+	sort.Strings(names)
+	return names, DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts)), nil
 }
 
 func doneOrSkipped(changed bool) report.State {

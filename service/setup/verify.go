@@ -113,8 +113,11 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 		return e.fail(init, types.LXD, err)
 	}
 
-	members := e.Plan.Names()
-	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
+	members, want, err := e.desiredLXD(ctx, svc, st)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
 	for _, p := range want.Pools {
 		pool, _, err := l.GetStoragePool(p.Name)
 		if err != nil {
