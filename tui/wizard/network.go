@@ -221,16 +221,11 @@ func (w *Wizard) askUplinkNetwork() error {
 		return err
 	}
 
-	var gateways []string
-	for _, gw := range []string{o.IPv4Gateway, o.IPv6Gateway} {
-		if ip, _, ok := strings.Cut(gw, "/"); ok {
-			gateways = append(gateways, ip)
-		}
-	}
-
+	// The default is plan's: the gateways, when no nameserver is set.
+	defaults := (&plan.OVN{IPv4Gateway: o.IPv4Gateway, IPv6Gateway: o.IPv6Gateway}).Nameservers()
 	dns, err := w.Ask.Text(tui.TextQuestion{
 		Prompt:  "Nameservers for the OVN networks (comma-separated)",
-		Default: strings.Join(gateways, ","),
+		Default: strings.Join(defaults, ","),
 		Validate: func(v string) error {
 			return plan.DNSCheck(plan.SplitDNSServers(v))
 		},
@@ -240,7 +235,7 @@ func (w *Wizard) askUplinkNetwork() error {
 	}
 
 	// The gateways are the default: only other servers are written down.
-	if dns != strings.Join(gateways, ",") {
+	if dns != strings.Join(defaults, ",") {
 		o.DNSServers = plan.SplitDNSServers(dns)
 	}
 
@@ -446,16 +441,7 @@ func (w *Wizard) subnetRows() []tui.Row {
 // microcloudSubnet is the subnet of the initiator's MicroCloud address.
 func (w *Wizard) microcloudSubnet() string {
 	s, _ := w.Plan.System(w.Plan.Initiator)
-	for _, iface := range w.Facts.Systems[s.Name].Inventory.Interfaces {
-		for _, a := range iface.Addresses {
-			if addressIP(a) == s.Address {
-				_, subnet, _ := net.ParseCIDR(a)
-				return subnet.String()
-			}
-		}
-	}
-
-	return ""
+	return w.Facts.Systems[s.Name].SubnetOf(s.Address)
 }
 
 // addressIP strips the prefix of "10.0.0.5/24".
