@@ -34,3 +34,16 @@ func TestDetectTellsNotInstalledFromNotRunning(t *testing.T) {
 		t.Fatalf("no LXD directory: %+v", s)
 	}
 }
+
+func TestLXDMemberConfig(t *testing.T) {
+	got := lxdMemberConfig(map[string]string{
+		LXDMemberConfigKey("storage-pool", "local", "source"): "/dev/sdb",
+		LXDMemberConfigKey("network", "UPLINK", "parent"):     "eth1",
+		"not-a-key": "x",
+	})
+
+	if len(got) != 2 || got[0].Entity != "network" || got[0].Key != "parent" || got[0].Value != "eth1" ||
+		got[1].Entity != "storage-pool" || got[1].Name != "local" || got[1].Value != "/dev/sdb" {
+		t.Fatalf("%+v", got)
+	}
+}

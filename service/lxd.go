@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	lxd "github.com/canonical/lxd/client"
@@ -80,9 +82,34 @@ func (l *LXD) RevokeToken(ctx context.Context, name string) error {
 	return nil
 }
 
+// LXDMemberConfigKey names, in a Join's config, one member-specific key of
+// an existing pool or network ("storage-pool", "local", "source"): a
+// member joining a cluster that already has them must bring its own.
+func LXDMemberConfigKey(entity string, name string, key string) string {
+	return entity + "/" + name + "/" + key
+}
+
+// lxdMemberConfig turns Join's config (LXDMemberConfigKey: value) into
+// LXD's member configuration.
+func lxdMemberConfig(config map[string]string) []api.ClusterMemberConfigKey {
+	var out []api.ClusterMemberConfigKey
+	for k, v := range config {
+		parts := strings.SplitN(k, "/", 3)
+		if len(parts) == 3 {
+			out = append(out, api.ClusterMemberConfigKey{Entity: parts[0], Name: parts[1], Key: parts[2], Value: v})
+		}
+	}
+
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Entity+out[i].Name+out[i].Key < out[j].Entity+out[j].Name+out[j].Key
+	})
+	return out
+}
+
 // Join implements Service. The cluster certificate is fetched from a
 // member named in the token and checked against the token's fingerprint, as
-// `lxd init` does.
+// `lxd init` does. config holds the member's own keys of the cluster's
+// existing pools and networks (LXDMemberConfigKey).
 func (l *LXD) Join(ctx context.Context, name string, address string, token string, config map[string]string) error {
 	joinToken, err := shared.JoinTokenDecode(token)
 	if err != nil {
@@ -102,7 +129,7 @@ func (l *LXD) Join(ctx context.Context, name string, address string, token strin
 		return fmt.Errorf("No LXD cluster member in the token answered: %w", lastErr)
 	}
 
-	return LXDJoin(ctx, l.client, token, certPEM, address, nil)
+	return LXDJoin(ctx, l.client, token, certPEM, address, lxdMemberConfig(config))
 }
 
 // remoteCertificate reads the certificate an LXD member presents.

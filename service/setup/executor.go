@@ -433,8 +433,15 @@ func (e *Executor) lxd(ctx context.Context) error {
 		return err
 	}
 
+	// A member joining a cluster that already has pools and networks (a
+	// grown cloud, a resumed run) brings its own keys of them.
+	configs, err := e.lxdJoinConfigs(ctx, leader)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.LXD, err)
+	}
+
 	// LXD accepts one join at a time.
-	err = e.joinAll(ctx, types.LXD, leader, members, false, func(plan.System) map[string]string { return nil })
+	err = e.joinAll(ctx, types.LXD, leader, members, false, func(s plan.System) map[string]string { return configs[s.Name] })
 	if err != nil {
 		return err
 	}
@@ -502,6 +509,53 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 
 	e.report(init, types.LXD, doneOrSkipped(changed), "default profile")
 	return nil
+}
+
+// lxdJoinConfigs are each system's values of the member-specific keys the
+// LXD cluster asks of a joining member (those of its existing pools and
+// networks), taken from what the plan wants of that member: a local pool's
+// disk, an uplink's parent interface. Keys the plan has no value for are
+// left to LXD's defaults.
+func (e *Executor) lxdJoinConfigs(ctx context.Context, leader service.Service) (map[string]map[string]string, error) {
+	st, err := leader.Status(ctx)
+	if err != nil || !st.Clustered {
+		return nil, err
+	}
+
+	l, err := e.Cloud.LXD(ctx, e.Plan.Initiator)
+	if err != nil {
+		return nil, err
+	}
+
+	cluster, _, err := l.GetCluster()
+	if err != nil {
+		return nil, fmt.Errorf("Failed to read LXD's member configuration: %w", err)
+	}
+
+	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
+	objects := map[string]LXDObject{}
+	for _, p := range want.Pools {
+		objects["storage-pool/"+p.Name] = p
+	}
+
+	for _, n := range want.Networks {
+		objects["network/"+n.Name] = n
+	}
+
+	out := map[string]map[string]string{}
+	for _, s := range e.joiners() {
+		config := map[string]string{}
+		for _, k := range cluster.MemberConfig {
+			obj, ok := objects[k.Entity+"/"+k.Name]
+			if v, has := obj.Member[s.Name][k.Key]; ok && has {
+				config[service.LXDMemberConfigKey(k.Entity, k.Name, k.Key)] = v
+			}
+		}
+
+		out[s.Name] = config
+	}
+
+	return out, nil
 }
 
 // desiredLXD is what the plan wants of the LXD cluster, and the members

@@ -255,12 +255,13 @@ type fakeLXD struct {
 }
 
 type fakeLXDState struct {
-	mu       sync.Mutex
-	config   map[string]any
-	pools    map[string]*api.StoragePool
-	networks map[string]*api.Network
-	profile  api.ProfilePut
-	calls    []string
+	mu           sync.Mutex
+	memberConfig []api.ClusterMemberConfigKey
+	config       map[string]any
+	pools        map[string]*api.StoragePool
+	networks     map[string]*api.Network
+	profile      api.ProfilePut
+	calls        []string
 }
 
 func newFakeLXD() *fakeLXD {
@@ -274,6 +275,12 @@ func (f *fakeLXD) call(format string, args ...any) {
 
 func (f *fakeLXD) UseTarget(name string) lxd.InstanceServer {
 	return &fakeLXD{state: f.state, target: name}
+}
+
+func (f *fakeLXD) GetCluster() (*api.Cluster, string, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	return &api.Cluster{Enabled: true, MemberConfig: f.state.memberConfig}, "", nil
 }
 
 func (f *fakeLXD) GetServer() (*api.Server, string, error) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/canonical/lxd/shared/api"
+
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/microceph"
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -348,4 +350,31 @@ func phaseNames(e *Executor) string {
 	}
 
 	return strings.Join(names, " ")
+}
+
+// TestLXDJoinBringsTheMembersOwnKeys: joining a cluster that already has
+// pools and networks (a grown cloud, a resumed run), each system brings its
+// own values of the keys LXD asks for; keys the plan has no value for are
+// left to LXD.
+func TestLXDJoinBringsTheMembersOwnKeys(t *testing.T) {
+	cloud := newFakeCloud("a", "b", "c")
+	cloud.lxd.state.memberConfig = []api.ClusterMemberConfigKey{
+		{Entity: "storage-pool", Name: PoolLocal, Key: "source"},
+		{Entity: "storage-pool", Name: PoolLocal, Key: "size"},
+		{Entity: "network", Name: NetworkUplink, Key: "parent"},
+		{Entity: "storage-pool", Name: "other", Key: "source"},
+	}
+
+	p := fullPlan()
+	p.Systems[2].UplinkInterface = "eth2"
+	e, _ := newExecutor(p, cloud)
+	if err := e.lxd(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	configs := cloud.clusters[types.LXD].configs
+	want := map[string]string{"storage-pool/local/source": "/dev/sdb", "network/UPLINK/parent": "eth2"}
+	if !reflect.DeepEqual(configs["c"], want) {
+		t.Fatalf("c joined with %v, want %v", configs["c"], want)
+	}
 }
