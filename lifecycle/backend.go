@@ -120,7 +120,7 @@ func (d DaemonBackend) GatherFacts(ctx context.Context, initiator string, names 
 
 // Executor implements Backend.
 func (d DaemonBackend) Executor(p plan.Plan, facts plan.Facts, members map[string]string, session Session) Execution {
-	e := &setup.Executor{Plan: p, Facts: facts, Cloud: setup.NewCloud(d.Local, p, members)}
+	e := &setup.Executor{Plan: p, Facts: facts, Cloud: setup.NewCloud(d.Local, p, members), Existing: members}
 	if session != nil {
 		e.JoinMicroCloud = session.JoinMicroCloud
 	}

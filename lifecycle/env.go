@@ -13,6 +13,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+
+	"github.com/microcloud-project/microcloud/tui"
 )
 
 // Env is the world a use case runs in.
@@ -43,9 +45,17 @@ type Env struct {
 	Progress ProgressFunc
 }
 
-// say prints a line of information on standard output.
+// say prints a line of information on standard output, wrapped to the
+// terminal's width on a terminal (a path in a message must not overflow an
+// 80-column screen) and as it is otherwise (logs keep one line a message).
 func (e *Env) say(format string, args ...any) {
-	fmt.Fprintf(e.Out, format+"\n", args...)
+	text := fmt.Sprintf(format, args...)
+	if f, ok := e.Out.(*os.File); ok && tui.IsTerminal(f) {
+		fmt.Fprint(e.Out, tui.Paragraph(text, tui.Width(e.Out)))
+		return
+	}
+
+	fmt.Fprintln(e.Out, text)
 }
 
 // SavedPreseedPath is where the interactive init keeps its plan, to replay

@@ -194,7 +194,8 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 			return fail(err)
 		}
 
-		env.say("\nEquivalent preseed (replay with 'microcloud init --preseed FILE'):\n%s", strings.TrimRight(text, "\n"))
+		// The file as it is: a paragraph's wrapping would break its YAML.
+		fmt.Fprintf(env.Out, "\nEquivalent preseed (replay with 'microcloud init --preseed FILE'):\n%s\n", strings.TrimRight(text, "\n"))
 		return reasonDryRun, nil
 	}
 
@@ -286,7 +287,12 @@ func (r *Pipeline) execute(ctx context.Context, p plan.Plan, facts plan.Facts, m
 		return err
 	}
 
-	err = r.Env.Progress(ctx, "Forming the MicroCloud", p.Names(), x.Run)
+	title := "Forming the MicroCloud"
+	if p.Mode == plan.ModeAdd {
+		title = "Adding systems to the MicroCloud"
+	}
+
+	err = r.Env.Progress(ctx, title, p.Names(), x.Run)
 	for _, w := range x.Warnings() {
 		r.Env.say("Warning: %s", w)
 	}

@@ -19,6 +19,8 @@ type PreseedOptions struct {
 	// Passphrase is --passphrase (the file's session_passphrase otherwise).
 	Passphrase string
 	DryRun     bool
+	// Add is `microcloud add --preseed`: the file must grow a cloud.
+	Add bool
 }
 
 // InitPreseed runs a preseed file: the same file on every machine forms
@@ -62,8 +64,9 @@ func InitPreseed(ctx context.Context, env *Env, opts PreseedOptions) error {
 		return pl.join(ctx, env)
 	}
 
-	if f.Mode(env.Hostname) == plan.ModeAdd {
-		return errors.New("Growing a MicroCloud with a preseed file (the initiator is not among its systems) is not supported yet")
+	pl.mode = f.Mode(env.Hostname)
+	if opts.Add && pl.mode == plan.ModeInit {
+		return errors.New("This preseed file forms a new MicroCloud (its initiator is among its systems): use 'microcloud init --preseed'")
 	}
 
 	return (&Pipeline{Env: env, Planner: pl, Options: Options{DryRun: opts.DryRun}}).Run(ctx)
@@ -81,6 +84,9 @@ type PreseedPlanner struct {
 	lookupTimeout  time.Duration
 	sessionTimeout time.Duration
 
+	// mode is init when the initiator is among the file's systems, add
+	// when it is a member that grows the cloud with them.
+	mode    plan.Mode
 	joining []string
 }
 
@@ -119,8 +125,18 @@ func (p *PreseedPlanner) join(ctx context.Context, env *Env) error {
 	return Join(ctx, env, JoinOptions{Passphrase: p.passphrase, Address: p.address, InitiatorAddress: p.file.InitiatorAddress, Timeout: p.sessionTimeout})
 }
 
-// Check implements Planner: the same file resumes whatever was done.
-func (p *PreseedPlanner) Check(*Env, map[string]string) error { return nil }
+// Check implements Planner: the same file resumes whatever was done; a
+// file that adds systems needs a MicroCloud to add them to.
+func (p *PreseedPlanner) Check(_ *Env, members map[string]string) error {
+	if p.mode == plan.ModeAdd && len(members) == 0 {
+		return ErrNotAMember
+	}
+
+	return nil
+}
+
+// ErrNotAMember refuses to grow a cloud from a machine that belongs to none.
+var ErrNotAMember = errors.New("This machine is not part of a MicroCloud: run 'microcloud init' first")
 
 // Session implements Planner: a session only for systems that are not
 // members yet.
@@ -150,6 +166,11 @@ func (p *PreseedPlanner) Systems(ctx context.Context, env *Env, session Session,
 	var systems []plan.System
 	for _, s := range p.file.Systems {
 		systems = append(systems, plan.System{Name: s.Name})
+	}
+
+	// Growing a cloud, the initiator's facts say which services it has.
+	if p.mode == plan.ModeAdd {
+		systems = append(systems, plan.System{Name: env.Hostname})
 	}
 
 	if session == nil {
