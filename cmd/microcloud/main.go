@@ -111,6 +111,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newServiceCommand(g),
 		newJoinCommand(g),
 		newInitCommand(g),
+		newAddCommand(g),
 	)
 
 	return root

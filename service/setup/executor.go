@@ -34,6 +34,11 @@ type Executor struct {
 	// Timing bounds the waits; the zero value means the defaults.
 	Timing Timing
 
+	// Existing are the MicroCloud's members before the run (name to
+	// address): growing a cloud, the initiator is one of them and not
+	// among the plan's systems.
+	Existing map[string]string
+
 	// Warnings collects what did not stop the run but deserves a look.
 	Warnings []string
 	mu       sync.Mutex
@@ -98,7 +103,11 @@ func (e *Executor) Run(ctx context.Context) error {
 }
 
 func (e *Executor) initiator() plan.System {
-	s, _ := e.Plan.System(e.Plan.Initiator)
+	s, ok := e.Plan.System(e.Plan.Initiator)
+	if !ok {
+		s = plan.System{Name: e.Plan.Initiator, Address: e.Existing[e.Plan.Initiator]}
+	}
+
 	return s
 }
 
@@ -434,10 +443,17 @@ func (e *Executor) lxd(ctx context.Context) error {
 	}
 
 	// A member joining a cluster that already has pools and networks (a
-	// grown cloud, a resumed run) brings its own keys of them.
+	// grown cloud, a resumed run) brings its own keys of them, and must
+	// reach OVN's northbound before it joins: it starts the cluster's OVN
+	// networks as it joins, with the configuration it had until then.
 	configs, err := e.lxdJoinConfigs(ctx, leader)
 	if err != nil {
 		return e.fail(e.Plan.Initiator, types.LXD, err)
+	}
+
+	err = e.ovnBeforeJoin(ctx, leader, members)
+	if err != nil {
+		return err
 	}
 
 	// LXD accepts one join at a time.
@@ -472,6 +488,21 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 		_, err = ensureServerConfig(l, config)
 		if err != nil {
 			return e.fail(init, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection: %w", err))
+		}
+
+		// A member that joined a cluster which already had the OVN
+		// connection does not see it (LXD 5.0 keeps the configuration it
+		// had before joining): set it through that member too, which a
+		// member that sees it already takes as nothing to do.
+		for _, s := range e.joiners() {
+			ml, err := e.Cloud.LXD(ctx, s.Name)
+			if err == nil {
+				_, err = ensureServerConfig(ml, config)
+			}
+
+			if err != nil {
+				return e.fail(s.Name, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection: %w", err))
+			}
 		}
 	}
 
@@ -508,6 +539,52 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 	}
 
 	e.report(init, types.LXD, doneOrSkipped(changed), "default profile")
+	return nil
+}
+
+// ovnBeforeJoin gives every system that is about to join an LXD cluster
+// that already reaches OVN the same OVN connection, on its still
+// standalone LXD.
+func (e *Executor) ovnBeforeJoin(ctx context.Context, leader service.Service, members []service.Member) error {
+	if e.Plan.OVN == nil {
+		return nil
+	}
+
+	l, err := e.Cloud.LXD(ctx, e.Plan.Initiator)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.LXD, err)
+	}
+
+	server, _, err := l.GetServer()
+	if err != nil || server.Config["network.ovn.northbound_connection"] == nil {
+		return nil
+	}
+
+	st, err := leader.Status(ctx)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.LXD, err)
+	}
+
+	config, err := e.ovnServerConfig(ctx, st.HasExtension("ovn_ssl_config"))
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.LXD, err)
+	}
+
+	for _, s := range e.joiners() {
+		if service.HasMember(members, s.Name) {
+			continue
+		}
+
+		jl, err := e.Cloud.LXD(ctx, s.Name)
+		if err == nil {
+			_, err = ensureServerConfig(jl, config)
+		}
+
+		if err != nil {
+			return e.fail(s.Name, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection before it joins: %w", err))
+		}
+	}
+
 	return nil
 }
 

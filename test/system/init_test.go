@@ -213,17 +213,23 @@ func assertCloud(t *testing.T, lab *harness.Lab, spec cloudSpec) {
 	}
 
 	if len(spec.ceph) > 0 {
-		out := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "stat", "--format", "json")
-		var stat struct {
-			NumOSDs   int `json:"num_osds"`
-			NumUpOSDs int `json:"num_up_osds"`
-			NumInOSDs int `json:"num_in_osds"`
-		}
+		// An OSD added moments ago (the last step of growing a cloud) takes
+		// a few seconds to come up.
+		harness.Eventually(t, time.Minute, time.Second, "every OSD up and in", func() error {
+			out := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "stat", "--format", "json")
+			var stat struct {
+				NumOSDs   int `json:"num_osds"`
+				NumUpOSDs int `json:"num_up_osds"`
+				NumInOSDs int `json:"num_in_osds"`
+			}
 
-		_ = json.Unmarshal([]byte(out), &stat)
-		if stat.NumOSDs != len(spec.ceph) || stat.NumUpOSDs != len(spec.ceph) || stat.NumInOSDs != len(spec.ceph) {
-			t.Fatalf("ceph osd stat: %s, want %d OSDs up and in", out, len(spec.ceph))
-		}
+			_ = json.Unmarshal([]byte(out), &stat)
+			if stat.NumOSDs != len(spec.ceph) || stat.NumUpOSDs != len(spec.ceph) || stat.NumInOSDs != len(spec.ceph) {
+				return fmt.Errorf("ceph osd stat: %s, want %d OSDs up and in", out, len(spec.ceph))
+			}
+
+			return nil
+		})
 	}
 
 	profile := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "profile", "show", "default")

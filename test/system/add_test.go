@@ -1,0 +1,79 @@
+//go:build system
+
+package system
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/microcloud-project/microcloud/test/harness"
+)
+
+// addPreseed is a file that grows the cloud of micro01 with one machine:
+// its uplink, its underlay and a file-backed OSD.
+func addPreseed(node string) string {
+	return fmt.Sprintf("lookup_subnet: 10.99.0.0/24\ninitiator: micro01\nsession_passphrase: %s\nlookup_timeout: 30\nsystems:\n"+
+		"- name: %s\n  ovn_uplink_interface: uplink0\n  ovn_underlay_ip: %s\n  storage:\n    ceph:\n    - path: loop,2G,1\n",
+		passphrase, node, underlayIP(node))
+}
+
+// TestAddByPreseed grows a 3-node full-stack cloud by micro04 with
+// `microcloud add --preseed` (micro04 runs the same file): every service
+// lists four members, micro04's chassis carries its underlay IP, Ceph has
+// its OSD, LXD's pools and networks cover it, and an instance on micro04
+// reaches one on micro01 over OVN and the uplink gateway. Running the same
+// add again does nothing; add on a machine that belongs to no MicroCloud is
+// refused.
+func TestAddByPreseed(t *testing.T) {
+	lab := harness.LabUp(t, 4, "")
+	path := writePreseed(t, addPreseed("micro04"))
+
+	res := lab.Exec(t, time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "This machine is not part of a MicroCloud: run 'microcloud init' first") {
+		t.Fatalf("add before init: %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	base := cloudSpec{nodes: lab.Nodes[:3], ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
+	runInit(t, lab, base)
+
+	joiner := harness.Start(t, filepath.Join(t.TempDir(), "micro04-add.log"), harness.LabScript(), "exec", "micro04", "microcloud", "init", "--preseed", path)
+	start := time.Now()
+	res = lab.Exec(t, 10*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+	if res.Code != 0 {
+		t.Fatalf("add failed (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	t.Logf("add of one machine to a 3-node full-stack cloud: %s", time.Since(start).Round(100*time.Millisecond))
+	if exited, err := joiner.Wait(30 * time.Second); !exited || err != nil || !strings.Contains(joiner.Output(), "Joined the MicroCloud") {
+		t.Fatalf("micro04 did not join (%v, %v):\n%s", exited, err, joiner.Output())
+	}
+
+	grown := base
+	grown.nodes, grown.ceph = lab.Nodes, lab.Nodes
+	assertCloud(t, lab, grown)
+	for service, members := range serviceMembers(t, lab, "micro01") {
+		if strings.Join(members, ",") != strings.Join(lab.Nodes, ",") {
+			t.Fatalf("%s members %v, want %v", service, members, lab.Nodes)
+		}
+	}
+
+	tree := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "tree")
+	if !strings.Contains(tree, "micro04") {
+		t.Fatalf("no OSD host micro04:\n%s", tree)
+	}
+
+	importImage(t, lab)
+	target := launch(t, lab, "micro01")
+	launch(t, lab, "micro04")
+	ping(t, lab, "c-micro04", target)
+	ping(t, lab, "c-micro04", "10.96.0.1")
+
+	// Again: nothing to do.
+	res = lab.Exec(t, 5*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+	if res.Code != 0 || strings.Contains(res.Stdout, ": joined") || strings.Contains(res.Stdout, "added loop") {
+		t.Fatalf("a second add did work again (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+}
