@@ -22,6 +22,9 @@ type Auto struct {
 	addresses map[string]string
 }
 
+// Mode implements Planner: --auto forms a new cloud.
+func (a *Auto) Mode() plan.Mode { return plan.ModeInit }
+
 // Check implements Planner: --auto resumes whatever was done.
 func (a *Auto) Check(*Env, map[string]string) error { return nil }
 

@@ -26,6 +26,9 @@ type Interactive struct {
 	address string
 }
 
+// Mode implements Planner: the interactive init forms a new cloud.
+func (i *Interactive) Mode() plan.Mode { return plan.ModeInit }
+
 // Check implements Planner: an interrupted interactive init is finished by
 // replaying the plan it saved, not by asking everything again.
 func (i *Interactive) Check(env *Env, members map[string]string) error {

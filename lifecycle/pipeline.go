@@ -9,6 +9,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
+	"github.com/microcloud-project/microcloud/service/setup"
 	"github.com/microcloud-project/microcloud/tui"
 )
 
@@ -16,6 +17,9 @@ import (
 // file, --auto. The Pipeline calls its methods in this order; a planner may
 // keep what it learnt in one for the next.
 type Planner interface {
+	// Mode is init (a new cloud) or add (growing this machine's cloud).
+	Mode() plan.Mode
+
 	// Check refuses what this flavour cannot do given the existing
 	// MicroCloud members (members: name to address; empty before init).
 	Check(env *Env, members map[string]string) error
@@ -165,6 +169,11 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 
 	env.say("Gathering information from %d system(s)...", len(names))
 	facts, err := env.Backend.GatherFacts(ctx, env.Hostname, names, members, session, func(s string) { env.say("%s", s) })
+	var unreachable *setup.GatherError
+	if errors.As(err, &unreachable) && unreachable.Member && pl.Mode() == plan.ModeAdd {
+		err = fmt.Errorf("%s is not reachable: add needs every member online (%v)", unreachable.System, unreachable.Err)
+	}
+
 	if err != nil {
 		return fail(err)
 	}

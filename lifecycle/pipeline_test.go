@@ -15,6 +15,7 @@ import (
 	"github.com/microcloud-project/microcloud/service/inventory"
 	"github.com/microcloud-project/microcloud/service/plan"
 	"github.com/microcloud-project/microcloud/service/report"
+	"github.com/microcloud-project/microcloud/service/setup"
 	"github.com/microcloud-project/microcloud/tui"
 )
 
@@ -58,12 +59,13 @@ func (s *fakeSession) Close(reason string)                                      
 // fakeBackend is the daemon: members, facts, and an execution that records
 // its calls.
 type fakeBackend struct {
-	members  map[string]string
-	session  *fakeSession
-	facts    plan.Facts
-	runErr   error
-	calls    []string
-	savePath string
+	members   map[string]string
+	session   *fakeSession
+	facts     plan.Facts
+	runErr    error
+	gatherErr error
+	calls     []string
+	savePath  string
 	// savedAtPreflight: whether the plan's file existed when the run began.
 	savedAtPreflight bool
 }
@@ -81,7 +83,7 @@ func (b *fakeBackend) JoinSession(context.Context, types.SessionStart) (EventStr
 
 func (b *fakeBackend) GatherFacts(_ context.Context, _ string, names []string, _ map[string]string, _ Session, _ func(string)) (plan.Facts, error) {
 	b.calls = append(b.calls, "gather "+strings.Join(names, ","))
-	return b.facts, nil
+	return b.facts, b.gatherErr
 }
 
 func (b *fakeBackend) Executor(plan.Plan, plan.Facts, map[string]string, Session) Execution {
@@ -116,6 +118,15 @@ type fakePlanner struct {
 	planErr   error
 	confirm   bool
 	savePath  string
+	mode      plan.Mode
+}
+
+func (p *fakePlanner) Mode() plan.Mode {
+	if p.mode == "" {
+		return plan.ModeInit
+	}
+
+	return p.mode
 }
 
 func (p *fakePlanner) Check(*Env, map[string]string) error { return nil }
@@ -322,5 +333,24 @@ func TestResumeRules(t *testing.T) {
 	err := (&Interactive{}).Check(env, nil)
 	if err == nil || !strings.Contains(err.Error(), "needs a terminal") {
 		t.Fatalf("interactive without a terminal: %v", err)
+	}
+}
+
+// TestAddNeedsEveryMember: growing a cloud, a member that does not answer
+// stops the run before anything changes, and says so in the operator's
+// terms; forming one, the error stays the daemon's.
+func TestAddNeedsEveryMember(t *testing.T) {
+	for _, mode := range []plan.Mode{plan.ModeAdd, plan.ModeInit} {
+		r, b, _, _ := newPipeline(t, &fakePlanner{confirm: true, mode: mode}, false)
+		b.gatherErr = &setup.GatherError{System: "micro02", Member: true, Err: errors.New("connection refused")}
+		err := r.Run(context.Background())
+		add := err != nil && strings.Contains(err.Error(), "micro02 is not reachable: add needs every member online (connection refused)")
+		if add != (mode == plan.ModeAdd) || err == nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+
+		if strings.Contains(strings.Join(b.calls, ","), "run") {
+			t.Fatalf("%s: ran after a failed gathering: %v", mode, b.calls)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/microcloud-project/microcloud/api/types"
@@ -87,6 +88,7 @@ type PreseedPlanner struct {
 	// mode is init when the initiator is among the file's systems, add
 	// when it is a member that grows the cloud with them.
 	mode    plan.Mode
+	members map[string]string
 	joining []string
 }
 
@@ -125,6 +127,9 @@ func (p *PreseedPlanner) join(ctx context.Context, env *Env) error {
 	return Join(ctx, env, JoinOptions{Passphrase: p.passphrase, Address: p.address, InitiatorAddress: p.file.InitiatorAddress, Timeout: p.sessionTimeout})
 }
 
+// Mode implements Planner: the file's.
+func (p *PreseedPlanner) Mode() plan.Mode { return p.mode }
+
 // Check implements Planner: the same file resumes whatever was done; a
 // file that adds systems needs a MicroCloud to add them to.
 func (p *PreseedPlanner) Check(_ *Env, members map[string]string) error {
@@ -132,6 +137,7 @@ func (p *PreseedPlanner) Check(_ *Env, members map[string]string) error {
 		return ErrNotAMember
 	}
 
+	p.members = members
 	return nil
 }
 
@@ -168,9 +174,14 @@ func (p *PreseedPlanner) Systems(ctx context.Context, env *Env, session Session,
 		systems = append(systems, plan.System{Name: s.Name})
 	}
 
-	// Growing a cloud, the initiator's facts say which services it has.
+	// Growing a cloud, the members' facts say which services it has and at
+	// which versions; every member must answer.
 	if p.mode == plan.ModeAdd {
-		systems = append(systems, plan.System{Name: env.Hostname})
+		for _, name := range sortedKeys(p.members) {
+			if !p.listed(name) {
+				systems = append(systems, plan.System{Name: name})
+			}
+		}
 	}
 
 	if session == nil {
@@ -189,6 +200,10 @@ func (p *PreseedPlanner) Systems(ctx context.Context, env *Env, session Session,
 // Plan implements Planner: the file applied to the facts.
 func (p *PreseedPlanner) Plan(_ context.Context, env *Env, _ []plan.System, facts plan.Facts) (plan.Plan, error) {
 	out, problems := preseed.ToPlan(p.file, facts, env.Hostname)
+	if p.mode == plan.ModeAdd {
+		problems = append(problems, p.alreadyMembers(out, facts)...)
+	}
+
 	if len(problems) > 0 {
 		return out, withReason("the preseed file does not fit the systems (see the initiator)",
 			reportProblems(env, "The preseed file "+p.name+" does not fit the systems:", problems))
@@ -199,6 +214,51 @@ func (p *PreseedPlanner) Plan(_ context.Context, env *Env, _ []plan.System, fact
 
 // Confirm implements Planner: unattended.
 func (p *PreseedPlanner) Confirm(*Env, plan.Plan) (bool, error) { return true, nil }
+
+// listed reports whether the file names a system.
+func (p *PreseedPlanner) listed(name string) bool {
+	for _, s := range p.file.Systems {
+		if s.Name == name {
+			return true
+		}
+	}
+
+	return false
+}
+
+// alreadyMembers refuses to add a system that is a member of every
+// service the plan forms already: it is not new. One that is a member of
+// some only is what an interrupted add left, and the run finishes it.
+func (p *PreseedPlanner) alreadyMembers(pl plan.Plan, facts plan.Facts) []plan.Problem {
+	var out []plan.Problem
+	for i, s := range p.file.Systems {
+		if p.members[s.Name] == "" {
+			continue
+		}
+
+		complete := true
+		for _, t := range pl.Services() {
+			st, _ := facts.Systems[s.Name].Service(t)
+			complete = complete && st.Clustered
+		}
+
+		if complete {
+			out = append(out, plan.NewProblem(fmt.Sprintf("systems[%d]", i), fmt.Sprintf("%s is already a member of this MicroCloud: there is nothing to add", s.Name)))
+		}
+	}
+
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+
+	sort.Strings(out)
+	return out
+}
 
 // Preseed implements Planner: the plan with the file's own session options.
 func (p *PreseedPlanner) Preseed(pl plan.Plan) (string, error) {

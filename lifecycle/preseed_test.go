@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/preseed"
 	"github.com/microcloud-project/microcloud/service/plan"
 )
@@ -86,4 +87,32 @@ func TestPreseedResumesWithoutAskingMembersAgain(t *testing.T) {
 func preseedLoad(t *testing.T, data []byte) (*preseed.File, []plan.Problem) {
 	t.Helper()
 	return preseed.LoadDeferringPassphrase(data)
+}
+
+// TestAddRefusesAMemberAsNew: a file that adds a system which is a member of
+// every service already is refused; one that an interrupted add left half
+// joined is finished.
+func TestAddRefusesAMemberAsNew(t *testing.T) {
+	data := []byte("initiator: micro01\nlookup_subnet: 10.0.0.0/24\nsession_passphrase: a b c d\nsystems:\n- name: micro04\n")
+	f, problems := preseedLoad(t, data)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+
+	p := &PreseedPlanner{file: f, mode: plan.ModeAdd, members: map[string]string{"micro01": "10.0.0.1", "micro04": "10.0.0.4"}}
+	pl := plan.Plan{Mode: plan.ModeAdd, Initiator: "micro01", Systems: []plan.System{{Name: "micro04"}}}
+	facts := func(lxdClustered bool) plan.Facts {
+		return plan.Facts{Systems: map[string]plan.SystemFacts{"micro04": {Services: []types.ServiceState{
+			{Type: types.MicroCloud, Present: true, Clustered: true},
+			{Type: types.LXD, Present: true, Clustered: lxdClustered},
+		}}}}
+	}
+
+	if got := p.alreadyMembers(pl, facts(true)); len(got) != 1 || got[0].Path != "systems[0]" || !strings.Contains(got[0].Message, "micro04 is already a member") {
+		t.Fatalf("a complete member: %v", got)
+	}
+
+	if got := p.alreadyMembers(pl, facts(false)); len(got) != 0 {
+		t.Fatalf("a member an interrupted add left half joined: %v", got)
+	}
 }

@@ -112,6 +112,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newJoinCommand(g),
 		newInitCommand(g),
 		newAddCommand(g),
+		newPreseedCommand(g),
 	)
 
 	return root

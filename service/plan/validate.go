@@ -49,7 +49,12 @@ func sysPath(s System, field string) string {
 
 func validateSystems(p Plan, f Facts, add func(string, string, ...any)) {
 	if len(p.Systems) == 0 {
-		add("systems", "no systems")
+		if p.Mode == ModeAdd {
+			add("systems", "no new machines: select at least one machine to add")
+		} else {
+			add("systems", "no systems")
+		}
+
 		return
 	}
 
@@ -361,6 +366,19 @@ func validateServices(p Plan, f Facts, add func(string, string, ...any), warn fu
 			for _, ext := range requiredExtensions(p, s, t) {
 				if !st.HasExtension(ext) {
 					add(fmt.Sprintf("systems[%s]", s.Name), "%s %s on %s lacks the API extension %q", t, st.Version, s.Name, ext)
+				}
+			}
+		}
+
+		// Growing a cloud, the new systems must match its members too.
+		if p.Mode == ModeAdd {
+			for name, sf := range f.Systems {
+				if _, planned := p.System(name); planned {
+					continue
+				}
+
+				if st, ok := sf.Service(t); ok && st.Clustered {
+					versions[name] = st.Version
 				}
 			}
 		}

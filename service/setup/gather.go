@@ -99,12 +99,27 @@ func gatherSome(ctx context.Context, local *client.Client, initiator string, nam
 	wg.Wait()
 	for _, name := range names {
 		if err := errs[name]; err != nil {
-			return fmt.Errorf("Failed to gather information from %s: %w", name, err)
+			return &GatherError{System: name, Member: members[name] != "" && name != initiator, Err: err}
 		}
 	}
 
 	return nil
 }
+
+// GatherError is a system whose facts could not be gathered; Member says
+// it is an existing MicroCloud member (reached over mutual TLS), not a peer
+// of the session.
+type GatherError struct {
+	System string
+	Member bool
+	Err    error
+}
+
+func (e *GatherError) Error() string {
+	return fmt.Sprintf("Failed to gather information from %s: %v", e.System, e.Err)
+}
+
+func (e *GatherError) Unwrap() error { return e.Err }
 
 // notAnswering lists the systems with an installed service that does not
 // answer.

@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
@@ -15,6 +16,15 @@ import (
 // pools and networks are created on every member.
 func (e *Executor) Verify(ctx context.Context) error {
 	init := e.Plan.Initiator
+	// Every member, the cloud's earlier ones too when it grew.
+	names := e.Plan.Names()
+	for name := range e.Existing {
+		if _, planned := e.Plan.System(name); !planned {
+			names = append(names, name)
+		}
+	}
+
+	sort.Strings(names)
 	for _, t := range e.Plan.Services() {
 		svc, err := e.Cloud.Service(ctx, init, t)
 		if err != nil {
@@ -26,13 +36,13 @@ func (e *Executor) Verify(ctx context.Context) error {
 			return e.fail(init, t, err)
 		}
 
-		for _, s := range e.Plan.Systems {
-			if !service.HasMember(members, s.Name) {
-				return e.fail(s.Name, t, fmt.Errorf("%s is not a member of %s", s.Name, t))
+		for _, name := range names {
+			if !service.HasMember(members, name) {
+				return e.fail(name, t, fmt.Errorf("%s is not a member of %s", name, t))
 			}
 
-			if t == types.LXD && !strings.EqualFold(memberStatus(members, s.Name), "Online") {
-				return e.fail(s.Name, t, fmt.Errorf("LXD on %s is %s", s.Name, memberStatus(members, s.Name)))
+			if t == types.LXD && !strings.EqualFold(memberStatus(members, name), "Online") {
+				return e.fail(name, t, fmt.Errorf("LXD on %s is %s", name, memberStatus(members, name)))
 			}
 		}
 	}

@@ -24,9 +24,9 @@ func addPreseed(node string) string {
 // `microcloud add --preseed` (micro04 runs the same file): every service
 // lists four members, micro04's chassis carries its underlay IP, Ceph has
 // its OSD, LXD's pools and networks cover it, and an instance on micro04
-// reaches one on micro01 over OVN and the uplink gateway. Running the same
-// add again does nothing; add on a machine that belongs to no MicroCloud is
-// refused.
+// reaches one on micro01 over OVN and the uplink gateway. Adding micro04
+// again, adding while a member is down, and add on a machine that belongs
+// to no MicroCloud are refused, and change nothing.
 func TestAddByPreseed(t *testing.T) {
 	lab := harness.LabUp(t, 4, "")
 	path := writePreseed(t, addPreseed("micro04"))
@@ -71,9 +71,24 @@ func TestAddByPreseed(t *testing.T) {
 	ping(t, lab, "c-micro04", target)
 	ping(t, lab, "c-micro04", "10.96.0.1")
 
-	// Again: nothing to do.
+	// Again, through 'microcloud preseed' (the file on standard input):
+	// micro04 is no new machine, and nothing changes.
+	res = lab.Exec(t, 5*time.Minute, "micro01", "sh", "-c", "microcloud preseed < "+path)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "systems[0]: micro04 is already a member of this MicroCloud: there is nothing to add") {
+		t.Fatalf("adding a member again (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	// Every member must answer: with micro02's daemon stopped, add refuses
+	// before anything changes.
+	lab.MustExec(t, time.Minute, "micro02", "microcloud", "shutdown")
 	res = lab.Exec(t, 5*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
-	if res.Code != 0 || strings.Contains(res.Stdout, ": joined") || strings.Contains(res.Stdout, "added loop") {
-		t.Fatalf("a second add did work again (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "micro02 is not reachable: add needs every member online") {
+		t.Fatalf("add with micro02 down (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	for service, members := range serviceMembers(t, lab, "micro01") {
+		if strings.Join(members, ",") != strings.Join(lab.Nodes, ",") {
+			t.Fatalf("after the refusals, %s members %v, want %v", service, members, lab.Nodes)
+		}
 	}
 }
