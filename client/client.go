@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -205,7 +206,14 @@ func (c *Client) Shutdown(ctx context.Context) error {
 	ctx, cancel := WithDeadline(ctx)
 	defer cancel()
 
-	return c.explain(c.mc.ShutdownDaemon(ctx))
+	err := c.mc.ShutdownDaemon(ctx)
+	// The daemon may close the connection as it stops, before it answers:
+	// that is the shutdown that was asked for, not a failure.
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+		return nil
+	}
+
+	return c.explain(err)
 }
 
 // Members lists the members of the MicroCloud cluster.

@@ -164,7 +164,7 @@ func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, con
 func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string) error {
 	var todo []plan.System
 	for _, s := range e.joiners() {
-		if service.HasMember(members, s.Name) {
+		if service.HasMember(members, s.Name) && e.stillJoined(ctx, leader, s, t) {
 			e.report(s.Name, t, report.Skipped, "already a member")
 			continue
 		}
@@ -204,6 +204,23 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 		}
 
 		err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+		for attempt := 1; err != nil && attempt <= e.Timing.JoinRetries && e.unclustered(ctx, svc); attempt++ {
+			// A service that an interrupted join reset restarts and is
+			// briefly unreachable: a failed join it did not take part in
+			// is tried again, a few times, with a fresh token.
+			_ = leader.RevokeToken(ctx, s.Name)
+			select {
+			case <-ctx.Done():
+				return e.fail(s.Name, t, ctx.Err())
+			case <-time.After(e.Timing.JoinRetryWait):
+			}
+
+			token, err = leader.IssueToken(ctx, s.Name)
+			if err == nil {
+				err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+			}
+		}
+
 		if err != nil {
 			_ = leader.RevokeToken(ctx, s.Name)
 			return e.fail(s.Name, t, err)
@@ -272,6 +289,77 @@ func (e *Executor) microcloud(ctx context.Context) error {
 	}
 
 	return nil
+}
+
+// unclustered reports whether a service is not (or not yet again) in a
+// cluster: it belongs to none, or it does not answer (restarting).
+func (e *Executor) unclustered(ctx context.Context, svc service.Service) bool {
+	st, err := svc.Status(ctx)
+	return err != nil || !st.Clustered
+}
+
+// stillJoined reports whether a system the leader lists as a member is one:
+// a join an interrupted run cut short leaves the system unclustered (the
+// service resets it) while the leader still lists it until it undoes the
+// join. Such a system is waited for until the leader drops it, then joined
+// afresh.
+func (e *Executor) stillJoined(ctx context.Context, leader service.Service, s plan.System, t types.ServiceType) bool {
+	if t == types.MicroCloud {
+		return true
+	}
+
+	svc, err := e.Cloud.Service(ctx, s.Name, t)
+	if err != nil {
+		return true
+	}
+
+	st, err := svc.Status(ctx)
+	if err != nil || st.Clustered {
+		return true
+	}
+
+	e.report(s.Name, t, report.Running, "an earlier join was cut short; waiting for it to be undone")
+	deadline := time.Now().Add(e.Timing.JoinSettle)
+	for time.Now().Before(deadline) {
+		// Undone on both sides: the leader no longer lists the system,
+		// and the system, reset, answers as unclustered once the restart
+		// that follows is over.
+		members, err := leader.Members(ctx)
+		if err == nil && !service.HasMember(members, s.Name) && e.settledUnclustered(ctx, svc) {
+			return false
+		}
+
+		select {
+		case <-ctx.Done():
+			return true
+		case <-time.After(e.Timing.MemberPoll):
+		}
+	}
+
+	// Still listed: the join below says what the service makes of it.
+	return false
+}
+
+// settledUnclustered reports whether a service answers as unclustered
+// twice, JoinRetryWait apart: a service that reset itself after a failed
+// join restarts once more before it can join again.
+func (e *Executor) settledUnclustered(ctx context.Context, svc service.Service) bool {
+	for i := 0; i < 2; i++ {
+		st, err := svc.Status(ctx)
+		if err != nil || st.Clustered {
+			return false
+		}
+
+		if i == 0 {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(e.Timing.JoinRetryWait):
+			}
+		}
+	}
+
+	return true
 }
 
 // waitMember waits until a service lists name as a member.

@@ -21,7 +21,7 @@ import (
 // done, and what it reports when it fails.
 
 var fastTiming = Timing{JoinSettle: 200 * time.Millisecond, MemberWait: 200 * time.Millisecond,
-	ObjectSettle: 50 * time.Millisecond, ObjectPoll: 5 * time.Millisecond, MemberPoll: 5 * time.Millisecond}
+	ObjectSettle: 50 * time.Millisecond, ObjectPoll: 5 * time.Millisecond, MemberPoll: 5 * time.Millisecond, JoinRetryWait: 5 * time.Millisecond}
 
 // fullPlan is a 3-system plan with OVN (underlay), Ceph and ZFS local disks.
 func fullPlan() plan.Plan {

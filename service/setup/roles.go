@@ -62,6 +62,14 @@ type Timing struct {
 	ObjectPoll   time.Duration
 	// MemberPoll is how often a member list is read while waiting.
 	MemberPoll time.Duration
+	// JoinRetries is how often a failed join is tried again when the
+	// service took no part in it (it was restarting), JoinRetryWait the
+	// pause before each try.
+	JoinRetries   int
+	JoinRetryWait time.Duration
+	// ForeignSettle bounds how long preflight waits for a clustered system
+	// that the cluster does not list to show whether it is joining it.
+	ForeignSettle time.Duration
 }
 
 // withDefaults fills in what is unset.
@@ -77,5 +85,11 @@ func (t Timing) withDefaults() Timing {
 	def(&t.ObjectSettle, 90*time.Second)
 	def(&t.ObjectPoll, time.Second)
 	def(&t.MemberPoll, 200*time.Millisecond)
+	def(&t.JoinRetryWait, 3*time.Second)
+	def(&t.ForeignSettle, 15*time.Second)
+	if t.JoinRetries <= 0 {
+		t.JoinRetries = 3
+	}
+
 	return t
 }

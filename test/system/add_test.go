@@ -25,10 +25,11 @@ func addPreseed(node string) string {
 // lists four members, micro04's chassis carries its underlay IP, Ceph has
 // its OSD, LXD's pools and networks cover it, and an instance on micro04
 // reaches one on micro01 over OVN and the uplink gateway. Adding micro04
-// again, adding while a member is down, and add on a machine that belongs
-// to no MicroCloud are refused, and change nothing.
+// again, adding while a member is down, add on a machine that belongs to no
+// MicroCloud, a joiner with a wrong passphrase and one whose LXD is
+// clustered elsewhere (micro05) are refused, and change nothing.
 func TestAddByPreseed(t *testing.T) {
-	lab := harness.LabUp(t, 4, "")
+	lab := harness.LabUp(t, 5, "")
 	path := writePreseed(t, addPreseed("micro04"))
 
 	res := lab.Exec(t, time.Minute, "micro01", "microcloud", "add", "--preseed", path)
@@ -38,6 +39,7 @@ func TestAddByPreseed(t *testing.T) {
 
 	base := cloudSpec{nodes: lab.Nodes[:3], ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
 	runInit(t, lab, base)
+	addRefusals(t, lab, base.nodes)
 
 	joiner := harness.Start(t, filepath.Join(t.TempDir(), "micro04-add.log"), harness.LabScript(), "exec", "micro04", "microcloud", "init", "--preseed", path)
 	start := time.Now()
@@ -52,13 +54,9 @@ func TestAddByPreseed(t *testing.T) {
 	}
 
 	grown := base
-	grown.nodes, grown.ceph = lab.Nodes, lab.Nodes
+	grown.nodes, grown.ceph = lab.Nodes[:4], lab.Nodes[:4]
 	assertCloud(t, lab, grown)
-	for service, members := range serviceMembers(t, lab, "micro01") {
-		if strings.Join(members, ",") != strings.Join(lab.Nodes, ",") {
-			t.Fatalf("%s members %v, want %v", service, members, lab.Nodes)
-		}
-	}
+	assertMembers(t, lab, grown.nodes)
 
 	tree := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "tree")
 	if !strings.Contains(tree, "micro04") {
@@ -86,9 +84,93 @@ func TestAddByPreseed(t *testing.T) {
 		t.Fatalf("add with micro02 down (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
 
+	assertMembers(t, lab, grown.nodes)
+}
+
+// assertMembers checks that every service lists exactly these members.
+func assertMembers(t *testing.T, lab *harness.Lab, nodes []string) {
+	t.Helper()
 	for service, members := range serviceMembers(t, lab, "micro01") {
-		if strings.Join(members, ",") != strings.Join(lab.Nodes, ",") {
-			t.Fatalf("after the refusals, %s members %v, want %v", service, members, lab.Nodes)
+		if strings.Join(members, ",") != strings.Join(nodes, ",") {
+			t.Fatalf("%s members %v, want %v", service, members, nodes)
 		}
+	}
+}
+
+// addRefusals tries to add micro05 with a wrong passphrase, then while its
+// LXD belongs to a cluster of its own: both stop before anything changes,
+// and the cloud keeps its members.
+func addRefusals(t *testing.T, lab *harness.Lab, members []string) {
+	t.Helper()
+	short := strings.Replace(addPreseed("micro05"), "lookup_timeout: 30", "lookup_timeout: 5", 1)
+	path := writePreseed(t, short)
+	joiner := harness.Start(t, filepath.Join(t.TempDir(), "micro05-wrong.log"), harness.LabScript(), "exec", "micro05",
+		"microcloud", "join", "--passphrase", "wrong words for sure", "--address", harness.MgmtIP("micro05"))
+	res := lab.Exec(t, 2*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "micro05") {
+		t.Fatalf("add with a joiner's wrong passphrase (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	if exited, err := joiner.Wait(30 * time.Second); !exited || err == nil || !strings.Contains(joiner.Output(), "Wrong passphrase") {
+		t.Fatalf("the joiner was not told its passphrase is wrong (%v, %v):\n%s", exited, err, joiner.Output())
+	}
+
+	assertMembers(t, lab, members)
+
+	// micro05's LXD in a cluster of its own.
+	lab.MustExec(t, time.Minute, "micro05", "lxc", "config", "set", "core.https_address", harness.MgmtIP("micro05")+":8443")
+	lab.MustExec(t, 2*time.Minute, "micro05", "lxc", "cluster", "enable", "micro05")
+	joiner = harness.Start(t, filepath.Join(t.TempDir(), "micro05-clustered.log"), harness.LabScript(), "exec", "micro05", "microcloud", "init", "--preseed", path)
+	res = lab.Exec(t, 2*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+	if res.Code == 0 || !strings.Contains(res.Stderr, "LXD on micro05 already belongs to another cluster") {
+		t.Fatalf("add of a machine clustered elsewhere (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	if exited, _ := joiner.Wait(30 * time.Second); !exited {
+		joiner.Kill()
+	}
+
+	assertMembers(t, lab, members)
+}
+
+// TestAddResume kills the initiator of an add at the start of each phase
+// after MicroCloud's, then runs the same add again: it must finish and
+// leave what a clean add leaves, nothing twice.
+func TestAddResume(t *testing.T) {
+	for _, marker := range []string{"micro01 MicroOVN: already clustered", "micro01 MicroCeph: already clustered", "micro01 LXD: already clustered"} {
+		t.Run(strings.TrimPrefix(marker, "micro01 "), func(t *testing.T) {
+			lab := harness.LabUp(t, 4, "")
+			base := cloudSpec{nodes: lab.Nodes[:3], ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
+			runInit(t, lab, base)
+			path := writePreseed(t, addPreseed("micro04"))
+			joiner := harness.Start(t, filepath.Join(t.TempDir(), "micro04.log"), harness.LabScript(), "exec", "micro04", "microcloud", "init", "--preseed", path)
+			first := harness.Start(t, filepath.Join(t.TempDir(), "first-add.log"), harness.LabScript(), "exec", "micro01", "microcloud", "add", "--preseed", path)
+			harness.Eventually(t, 5*time.Minute, 50*time.Millisecond, "the add reaches "+marker, func() error {
+				if exited, _ := first.Exited(); exited {
+					t.Fatalf("the add ended before %q:\n%s", marker, first.Output())
+				}
+
+				if !strings.Contains(first.Output(), marker) {
+					return fmt.Errorf("not yet")
+				}
+
+				return nil
+			})
+
+			first.Kill()
+			if exited, _ := joiner.Wait(30 * time.Second); !exited {
+				joiner.Kill()
+			}
+
+			res := lab.Exec(t, 10*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
+			if res.Code != 0 {
+				t.Fatalf("the second add failed (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+			}
+
+			grown := base
+			grown.nodes, grown.ceph = lab.Nodes, lab.Nodes
+			assertCloud(t, lab, grown)
+			assertNothingTwice(t, lab, grown)
+		})
 	}
 }
