@@ -23,12 +23,7 @@ func TestInteractiveChoicesFollowTheCursor(t *testing.T) {
 	command := fmt.Sprintf("%s exec micro01 microcloud init --dry-run --passphrase %q", harness.LabScript(), passphrase)
 	term := harness.StartTerminal(t, 80, 24, nil, command)
 
-	term.WaitFor("Select the address for MicroCloud", time.Minute)
-	term.Type(harness.MgmtIP("micro01"))
-	term.Keys("Enter")
-	term.WaitFor("Set up more than one machine?", 30*time.Second)
-	term.Keys("Enter")
-	term.WaitFor("Passphrase: ", 30*time.Second)
+	openSession(term)
 
 	// micro03 first, then micro02, which is listed above it.
 	joiners := joinAll(t, []string{"micro03"})
@@ -65,10 +60,7 @@ func TestInteractiveChoicesFollowTheCursor(t *testing.T) {
 
 	term.WaitFor("Set up distributed networking (OVN)?", 30*time.Second)
 	term.Keys("Enter")
-	for _, n := range lab.Nodes {
-		term.WaitFor("uplink interface of "+n, 30*time.Second)
-		term.Keys("Enter")
-	}
+	acceptUplinks(term, lab.Nodes)
 
 	term.WaitFor("IPv4 gateway of the uplink network", 30*time.Second)
 	term.Type("10.96.0.1/24")

@@ -32,16 +32,30 @@ func joinAll(t *testing.T, nodes []string) []*harness.Process {
 	return out
 }
 
-// pickAddressAndPeers answers the questions before the disks: the
-// management address, several machines, and every joiner once verified.
-func pickAddressAndPeers(t *testing.T, term *harness.Terminal, joiners []string) []*harness.Process {
-	t.Helper()
+// openSession answers the questions before the peer table: micro01's
+// management address, and several machines.
+func openSession(term *harness.Terminal) {
 	term.WaitFor("Select the address for MicroCloud", time.Minute)
 	term.Type(harness.MgmtIP("micro01"))
 	term.Keys("Enter")
 	term.WaitFor("Set up more than one machine?", 30*time.Second)
 	term.Keys("Enter")
 	term.WaitFor("Passphrase: ", 30*time.Second)
+}
+
+// acceptUplinks takes the preselected uplink of every node.
+func acceptUplinks(term *harness.Terminal, nodes []string) {
+	for _, n := range nodes {
+		term.WaitFor("uplink interface of "+n, 30*time.Second)
+		term.Keys("Enter")
+	}
+}
+
+// pickAddressAndPeers answers the questions before the disks: the
+// management address, several machines, and every joiner once verified.
+func pickAddressAndPeers(t *testing.T, term *harness.Terminal, joiners []string) []*harness.Process {
+	t.Helper()
+	openSession(term)
 	procs := joinAll(t, joiners)
 	waitVerified(t, term, joiners...)
 	term.Keys("Right", "Enter")
@@ -88,11 +102,7 @@ func TestInteractiveInit(t *testing.T) {
 		}
 	}
 
-	for _, n := range lab.Nodes {
-		term.WaitFor("uplink interface of "+n, 30*time.Second)
-		term.Keys("Enter")
-	}
-
+	acceptUplinks(term, lab.Nodes)
 	term.WaitFor("IPv4 gateway of the uplink network", 30*time.Second)
 	term.Type("10.96.0.0/24")
 	term.Keys("Enter")
