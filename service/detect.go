@@ -43,7 +43,7 @@ func DetectOne(ctx context.Context, paths Paths, s types.ServiceType) types.Serv
 		// or restarting (microcluster restarts a daemon whose bootstrap or
 		// join was cut short). Callers wait for such a service rather than
 		// plan without it.
-		if dirExists(filepath.Dir(state.Endpoint)) {
+		if dirExists(filepath.Dir(state.Endpoint)) || (s != types.LXD && restarting(state.Endpoint, s.Slug())) {
 			state.Present = true
 			state.Error = NotRunning
 		}
@@ -71,6 +71,20 @@ func DetectOne(ctx context.Context, paths Paths, s types.ServiceType) types.Serv
 
 // NotRunning is the error of a service that is installed but has no socket.
 const NotRunning = "installed but not running (no socket yet)"
+
+// restarting reports whether a microcluster service's state directory is
+// missing while the service's own directory that holds it is there:
+// microcluster removes the whole state directory of a daemon whose
+// bootstrap or join was undone, then restarts it, and for that moment the
+// service is installed all the same. The holder must be the service's own
+// (named after it, or its parent is: the snap's /var/snap/microceph/common,
+// the lab's .../microceph), never a shared directory such as /var/lib.
+func restarting(socket string, slug string) bool {
+	stateDir := filepath.Dir(socket)
+	holder := filepath.Dir(stateDir)
+	own := filepath.Base(holder) == slug || filepath.Base(filepath.Dir(holder)) == slug
+	return own && !dirExists(stateDir) && dirExists(holder)
+}
 
 func dirExists(path string) bool {
 	fi, err := os.Stat(path)

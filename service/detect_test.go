@@ -47,3 +47,32 @@ func TestLXDMemberConfig(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// TestDetectSeesARestartingService: microcluster removes the state directory
+// of a daemon whose bootstrap or join was undone and restarts it; while the
+// service's own directory is there, it is installed, only not running.
+func TestDetectSeesARestartingService(t *testing.T) {
+	base := t.TempDir()
+	for _, tc := range []struct {
+		name     string
+		stateDir string
+		holder   string
+		present  bool
+	}{
+		{"the lab's layout", filepath.Join(base, "lab", "microceph", "state"), filepath.Join(base, "lab", "microceph"), true},
+		{"the snap's layout", filepath.Join(base, "snap", "microceph", "common", "state"), filepath.Join(base, "snap", "microceph", "common"), true},
+		{"a shared holder", filepath.Join(base, "shared", "microceph"), filepath.Join(base, "shared"), false},
+		{"not installed", filepath.Join(base, "none", "microceph", "state"), "", false},
+	} {
+		if tc.holder != "" {
+			if err := os.MkdirAll(tc.holder, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		s := DetectOne(context.Background(), Paths{MicroCephStateDir: tc.stateDir}, types.MicroCeph)
+		if s.Present != tc.present || (tc.present && s.Error != NotRunning) {
+			t.Errorf("%s: %+v", tc.name, s)
+		}
+	}
+}
