@@ -112,7 +112,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 			ServeUnix: true,
 			Resources: []rest.Resources{{
 				PathPrefix: types.APIVersion,
-				Endpoints: []rest.Endpoint{
+				Endpoints: append(append([]rest.Endpoint{
 					d.servicesEndpoint(),
 					d.systemEndpoint(),
 					d.tunnelEndpoint(),
@@ -120,7 +120,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.sessionConfirmEndpoint(),
 					d.sessionPeersEndpoint(),
 					d.ovnPKIEndpoint(),
-				},
+				}, d.cephEndpoints()...), d.ovnEndpoints()...),
 			}},
 		},
 		// Peers reach the session endpoints before this machine belongs to

@@ -3,6 +3,7 @@ package microceph
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/canonical/lxd/shared/api"
@@ -64,4 +65,43 @@ func (r DiskAddResponse) Err() error {
 	}
 
 	return nil
+}
+
+// Pools lists the cluster's OSD pools with their replication (GET /1.0/pools).
+func (m *Client) Pools(ctx context.Context) ([]Pool, error) {
+	var out []Pool
+	err := m.c.Query(ctx, "GET", "1.0", api.NewURL().Path("pools"), nil, &out)
+	return out, err
+}
+
+// SetPoolSize sets the replication size of the named pools, and the default
+// of pools made later (PUT /1.0/pools-op).
+func (m *Client) SetPoolSize(ctx context.Context, pools []string, size int64) error {
+	if len(pools) == 0 {
+		pools = []string{""}
+	}
+
+	return m.c.Query(ctx, "PUT", "1.0", api.NewURL().Path("pools-op"), PoolPut{Pools: pools, Size: size}, nil)
+}
+
+// Services lists which member runs which Ceph daemon (GET /1.0/services).
+func (m *Client) Services(ctx context.Context) ([]Service, error) {
+	var out []Service
+	err := m.c.Query(ctx, "GET", "1.0", api.NewURL().Path("services"), nil, &out)
+	return out, err
+}
+
+// RemoveDisk takes an OSD out of the cluster on the member that holds it
+// (DELETE /1.0/disks/{osdid}); MicroCeph waits until its data lives on
+// elsewhere unless the request bypasses the safety checks.
+func (m *Client) RemoveDisk(ctx context.Context, member string, req DisksDelete) error {
+	path := api.NewURL().Path("disks", strconv.FormatInt(req.OSD, 10))
+	return m.c.UseTarget(member).Query(ctx, "DELETE", "1.0", path, req, nil)
+}
+
+// EnableService starts a Ceph daemon (mon, mgr, ...) on a member and waits
+// for it (PUT /1.0/services/{service}).
+func (m *Client) EnableService(ctx context.Context, member string, service string) error {
+	body := EnableService{Name: service, Wait: true}
+	return m.c.UseTarget(member).Query(ctx, "PUT", "1.0", api.NewURL().Path("services", service), body, nil)
 }

@@ -92,3 +92,11 @@ type Config struct {
 	Wait        bool   `json:"wait" yaml:"wait"`
 	SkipRestart bool   `json:"skip_restart" yaml:"skip_restart"`
 }
+
+// EnableService is the body of PUT /1.0/services/{service}. The JSON name
+// of the wait flag really is "bool".
+type EnableService struct {
+	Name    string `json:"name" yaml:"name"`
+	Wait    bool   `json:"bool" yaml:"bool"`
+	Payload string `json:"payload" yaml:"payload"`
+}

@@ -61,3 +61,9 @@ func Northbound(entries []ServiceEntry, members map[string]string) string {
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
 }
+
+// EnableService starts one of MicroOVN's services (central, chassis,
+// switch) on a member (PUT /1.0/service/{service}).
+func (m *Client) EnableService(ctx context.Context, member string, name string) error {
+	return m.c.UseTarget(member).Query(ctx, "PUT", "1.0", api.NewURL().Path("service", name), nil, nil)
+}

@@ -1,0 +1,216 @@
+package microovn
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/microcloud-project/microcloud/api/types"
+)
+
+// CLI runs OVN's own command line on a member, with MicroOVN's client
+// certificate: for what MicroOVN's API does not offer (a chassis'
+// encapsulation IPs, forgetting a dead member's chassis and raft seats).
+type CLI struct {
+	// Common is MicroOVN's common directory (the parent of its state
+	// dir): data/pki holds its certificates, run/central its central
+	// databases' sockets.
+	Common string
+}
+
+// NewCLI is the CLI of the MicroOVN whose microcluster state is in stateDir.
+func NewCLI(stateDir string) CLI {
+	return CLI{Common: filepath.Dir(stateDir)}
+}
+
+const cliTimeout = 15 * time.Second
+
+// centralDBs are OVN's clustered databases and their socket names.
+var centralDBs = []struct{ name, short string }{{"OVN_Northbound", "nb"}, {"OVN_Southbound", "sb"}}
+
+func (c CLI) ctl(short string) string {
+	return filepath.Join(c.Common, "run", "central", "ovn"+short+"_db.ctl")
+}
+
+func run(ctx context.Context, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, cliTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, name, args...).Output()
+	if err != nil {
+		msg := err.Error()
+		if exit, ok := err.(*exec.ExitError); ok && len(exit.Stderr) > 0 {
+			msg = strings.TrimSpace(string(exit.Stderr))
+		}
+
+		return "", fmt.Errorf("%s %s: %s", name, strings.Join(args, " "), msg)
+	}
+
+	return string(out), nil
+}
+
+// sbctl runs ovn-sbctl against the southbound database: this member's
+// central socket when it runs one, else the given connection over TLS.
+func (c CLI) sbctl(ctx context.Context, southbound string, args ...string) (string, error) {
+	local := filepath.Join(c.Common, "run", "central", "ovnsb_db.sock")
+	var db []string
+	if _, err := os.Stat(local); err == nil {
+		db = []string{"--db=unix:" + local}
+	} else if southbound != "" {
+		pki := filepath.Join(c.Common, "data", "pki")
+		db = []string{"--db=" + southbound, "--private-key=" + filepath.Join(pki, "client-privkey.pem"),
+			"--certificate=" + filepath.Join(pki, "client-cert.pem"), "--ca-cert=" + filepath.Join(pki, "cacert.pem")}
+	} else {
+		return "", fmt.Errorf("This machine runs no OVN central and no southbound connection was given")
+	}
+
+	return run(ctx, "ovn-sbctl", append(append(db, "--timeout=10"), args...)...)
+}
+
+// Report lists the chassis with their encapsulation IPs, and the raft
+// servers of this member's central databases.
+func (c CLI) Report(ctx context.Context, southbound string) (types.OVNReport, error) {
+	out := types.OVNReport{Raft: map[string][]string{}}
+	chassis, err := c.sbctl(ctx, southbound, "--format=csv", "--data=bare", "--no-headings", "--columns=name,hostname", "list", "Chassis")
+	if err != nil {
+		return out, err
+	}
+
+	encaps, err := c.sbctl(ctx, southbound, "--format=csv", "--data=bare", "--no-headings", "--columns=chassis_name,ip", "list", "Encap")
+	if err != nil {
+		return out, err
+	}
+
+	out.Chassis = parseChassis(chassis, encaps)
+	for _, db := range centralDBs {
+		servers, err := c.raftServers(ctx, db.name, db.short)
+		if err == nil {
+			for _, s := range servers {
+				out.Raft[db.name] = append(out.Raft[db.name], s.address)
+			}
+		}
+	}
+
+	return out, nil
+}
+
+// parseChassis joins ovn-sbctl's bare CSV of Chassis (name,hostname) and
+// Encap (chassis_name,ip).
+func parseChassis(chassis string, encaps string) []types.OVNChassis {
+	ips := map[string][]string{}
+	for _, line := range strings.Split(encaps, "\n") {
+		name, ip, ok := strings.Cut(strings.TrimSpace(line), ",")
+		if ok {
+			ips[name] = append(ips[name], ip)
+		}
+	}
+
+	var out []types.OVNChassis
+	for _, line := range strings.Split(chassis, "\n") {
+		name, host, ok := strings.Cut(strings.TrimSpace(line), ",")
+		if !ok {
+			continue
+		}
+
+		sort.Strings(ips[name])
+		out = append(out, types.OVNChassis{Name: name, Hostname: host, EncapIPs: ips[name]})
+	}
+
+	sort.Slice(out, func(i, j int) bool { return out[i].Hostname < out[j].Hostname })
+	return out
+}
+
+type raftServer struct{ id, address string }
+
+// raftServerLine is one server of "cluster/status": "    3c2e (3c2e at ssl:10.0.0.2:6643) ...".
+var raftServerLine = regexp.MustCompile(`^\s+([0-9a-f]+) \(([0-9a-f]+) at ([^)]+)\)`)
+
+func (c CLI) raftServers(ctx context.Context, db string, short string) ([]raftServer, error) {
+	out, err := run(ctx, "ovs-appctl", "-t", c.ctl(short), "cluster/status", db)
+	if err != nil {
+		return nil, err
+	}
+
+	return parseRaftServers(out), nil
+}
+
+func parseRaftServers(status string) []raftServer {
+	var servers []raftServer
+	in := false
+	for _, line := range strings.Split(status, "\n") {
+		if strings.HasPrefix(line, "Servers:") {
+			in = true
+			continue
+		}
+
+		if in {
+			m := raftServerLine.FindStringSubmatch(line)
+			if m == nil {
+				break
+			}
+
+			servers = append(servers, raftServer{id: m[1], address: m[3]})
+		}
+	}
+
+	return servers
+}
+
+// Forget drops what a member that is gone for good left in OVN: its
+// chassis (and so its Encap records) from the southbound database, and,
+// run on a surviving central, its seats in both raft clusters (kicked, so
+// that the survivors' quorum counts only live servers). What is already
+// gone is skipped.
+func (c CLI) Forget(ctx context.Context, f types.Forget) ([]string, error) {
+	var actions []string
+	report, err := c.Report(ctx, f.Southbound)
+	if err != nil {
+		return nil, err
+	}
+
+	for _, ch := range report.Chassis {
+		if ch.Hostname != f.Member && ch.Name != f.Member {
+			continue
+		}
+
+		_, err := c.sbctl(ctx, f.Southbound, "chassis-del", ch.Name)
+		if err != nil {
+			return actions, err
+		}
+
+		actions = append(actions, "deleted chassis "+ch.Name+" from the southbound database")
+	}
+
+	if f.Address == "" {
+		return actions, nil
+	}
+
+	for _, db := range centralDBs {
+		servers, err := c.raftServers(ctx, db.name, db.short)
+		if err != nil {
+			continue
+		}
+
+		for _, s := range servers {
+			host := s.address[strings.Index(s.address, ":")+1:]
+			host = host[:strings.LastIndex(host, ":")]
+			if strings.Trim(host, "[]") != f.Address {
+				continue
+			}
+
+			_, err := run(ctx, "ovs-appctl", "-t", c.ctl(db.short), "cluster/kick", db.name, s.id)
+			if err != nil {
+				return actions, err
+			}
+
+			actions = append(actions, fmt.Sprintf("kicked %s's server %s out of %s", f.Member, s.id, db.name))
+		}
+	}
+
+	return actions, nil
+}
