@@ -25,6 +25,7 @@ func (c *Ceph) endpoints() []rest.Endpoint {
 		{Name: "disks", Path: "disks", Get: action(c.disksGet), Post: action(c.disksPost)},
 		{Name: "disk", Path: "disks/{osdid}", Delete: action(c.diskDelete)},
 		{Name: "services", Path: "services", Get: action(c.servicesGet)},
+		{Name: "service", Path: "services/{service}", Put: action(c.serviceEnable)},
 		{Name: "pools", Path: "pools", Get: action(c.poolsGet)},
 		{Name: "pools-op", Path: "pools-op", Put: action(c.poolsOpPut)},
 		{Name: "configs", Path: "configs", Get: action(c.configsGet), Put: action(c.configsPut)},

@@ -150,7 +150,7 @@ func (d *Daemon) serviceDisable(s state.State, r *http.Request) response.Respons
 	case ServiceSwitch:
 		n.stopSwitch()
 	case ServiceChassis:
-		n.stopChassis()
+		n.stopChassis(r.Context(), true)
 	}
 	d.mu.Unlock()
 

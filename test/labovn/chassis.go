@@ -2,6 +2,7 @@ package labovn
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -54,6 +55,24 @@ func (n *Node) startChassis() error {
 	return n.controllerProc().Start()
 }
 
-func (n *Node) stopChassis() {
-	_ = n.controllerProc().Stop(10 * time.Second)
+// stopChassis stops ovn-controller. A chassis that leaves for good asks it
+// to exit first, as MicroOVN does: ovn-controller then deletes its own
+// Chassis and Encap records from the southbound database.
+func (n *Node) stopChassis(ctx context.Context, leave bool) {
+	p := n.controllerProc()
+	pid, alive := p.Pid()
+	if leave && alive {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		ctl := filepath.Join(n.layout.Run, "chassis", fmt.Sprintf("ovn-controller.%d.ctl", pid))
+		_, err := labsvc.Run(ctx, "ovn-appctl", "-t", ctl, "exit")
+		cancel()
+
+		// It answers at once, then deletes its records and exits: a
+		// SIGTERM before then would leave them behind.
+		for deadline := time.Now().Add(10 * time.Second); err == nil && p.Alive() && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	_ = p.Stop(10 * time.Second)
 }

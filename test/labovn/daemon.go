@@ -191,7 +191,7 @@ func (d *Daemon) stopAll(ctx context.Context, s state.State, leave bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n := d.node(s)
-	n.stopChassis()
+	n.stopChassis(ctx, leave)
 	n.stopSwitch()
 	n.stopCentral(ctx, leave)
 }
