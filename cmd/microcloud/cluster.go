@@ -82,8 +82,10 @@ func newClusterRemoveCommand(g *globals) *cobra.Command {
 	opts := &clusterRemoveOptions{}
 	cmd := &cobra.Command{
 		Use:   "remove NAME",
-		Short: "Remove a member from MicroCloud's own cluster (not from LXD, MicroOVN or MicroCeph)",
-		Args:  exactArgs(1, "the name of one member"),
+		Short: "Remove a member from MicroCloud's own cluster only (see 'microcloud remove')",
+		Long: `Removes a member from MicroCloud's own cluster only: LXD, MicroOVN and MicroCeph
+keep it. To remove a machine from every service, use 'microcloud remove NAME'.`,
+		Args: exactArgs(1, "the name of one member"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := g.client()
 			if err != nil {

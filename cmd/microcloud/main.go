@@ -112,10 +112,22 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newJoinCommand(g),
 		newInitCommand(g),
 		newAddCommand(g),
+		newRemoveCommand(g),
+		newStatusCommand(g),
 		newPreseedCommand(g),
 	)
 
 	return root
+}
+
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return fmt.Errorf("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+
+		return nil
+	}
 }
 
 // oneLine folds a multi-line error (cobra's suggestions, wrapped service

@@ -156,3 +156,9 @@ func (c *Cloud) Service(ctx context.Context, name string, t types.ServiceType) (
 
 	return nil, fmt.Errorf("Unknown service %q", t)
 }
+
+// MicroclusterClient is a client of a microcluster service (MicroOVN,
+// MicroCeph) on a system, through that system's microcloudd.
+func (c *Cloud) MicroclusterClient(name string, t types.ServiceType) (*mcclient.Client, error) {
+	return c.microclusterClient(name, t)
+}

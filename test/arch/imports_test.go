@@ -27,7 +27,7 @@ var layers = [][]string{
 	// Clients of the daemon and adapters of the services.
 	{"client", "service", "service/microceph", "service/microovn"},
 	// Use cases: gathering facts and executing Plans.
-	{"service/setup"},
+	{"service/setup", "service/shrink", "service/health"},
 	// Front ends of the terminal.
 	{"tui", "tui/wizard"},
 	// The use cases of the cloud's life, over the front ends.
