@@ -1,0 +1,68 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/microcloud-project/microcloud/client"
+	"github.com/microcloud-project/microcloud/service/health"
+	"github.com/microcloud-project/microcloud/service/setup"
+	"github.com/microcloud-project/microcloud/tui"
+)
+
+// Status reports the health of the MicroCloud this machine belongs to: the
+// verdict, each finding with what to do, one row a member. It answers
+// within health.Budget even when members are down.
+func Status(ctx context.Context, out io.Writer, local *client.Client, format string) (health.Report, error) {
+	err := tui.CheckFormat(format)
+	if err != nil {
+		return health.Report{}, err
+	}
+
+	members, err := setup.MicroCloudMembers(ctx, local)
+	if err != nil {
+		return health.Report{}, err
+	}
+
+	if len(members) == 0 {
+		return health.Report{}, fmt.Errorf("This machine is not part of a MicroCloud: run 'microcloud init' first")
+	}
+
+	self, err := localMemberName(ctx, local)
+	if err != nil {
+		return health.Report{}, err
+	}
+
+	r := health.Evaluate(health.Gather(ctx, health.NewCloud(local, self, members), self))
+	header := []string{"NAME", "ADDRESS", "MICROCLOUD", "LXD", "MICROOVN", "MICROCEPH", "OVN ROLES", "OSDS", "ENCAP IP"}
+	rows := make([][]string, 0, len(r.Members))
+	for _, m := range r.Members {
+		rows = append(rows, []string{m.Name, m.Address, m.Services["MicroCloud"], m.Services["LXD"], dash(m.Services["MicroOVN"]), dash(m.Services["MicroCeph"]),
+			dash(strings.Join(m.OVNRoles, ",")), dash(m.OSDs), dash(strings.Join(m.EncapIPs, ","))})
+	}
+
+	if format == tui.FormatTable {
+		fmt.Fprintf(out, "Status: %s\n", r.Status)
+		if len(r.Messages) > 0 {
+			fmt.Fprintln(out)
+		}
+
+		for _, m := range r.Messages {
+			fmt.Fprintf(out, "%-8s %s\n", m.Level+":", m.Text)
+		}
+
+		fmt.Fprintln(out)
+	}
+
+	return r, tui.Render(out, format, header, rows, r)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+
+	return s
+}
