@@ -279,37 +279,54 @@ func (r *Remover) replaceMon(ctx context.Context, ceph Ceph, members map[string]
 		return err
 	}
 
-	have := map[string]bool{}
+	var have []string
 	for _, s := range services {
 		if s.Service == "mon" && s.Location != name {
-			have[s.Location] = true
+			have = append(have, s.Location)
 		}
+	}
+
+	r.topUp(members, name, have, func(m string) error { return ceph.EnableService(ctx, m, "mon") },
+		"A Ceph monitor could not be started on %s: %v",
+		"  MicroCeph: started a monitor on %s, so that three monitors keep Ceph's quorum")
+	return nil
+}
+
+// topUp starts a service on members that lack it until three have it (or
+// no member is left to take it), and returns who got it. Three copies of a
+// quorum survive the loss of one; two do not.
+func (r *Remover) topUp(members map[string]string, leaving string, have []string, enable func(member string) error, failed string, started string) []string {
+	has := map[string]bool{}
+	for _, m := range have {
+		has[m] = true
 	}
 
 	var candidates []string
 	for m := range members {
-		if m != name && !have[m] {
+		if m != leaving && !has[m] {
 			candidates = append(candidates, m)
 		}
 	}
 
 	sort.Strings(candidates)
+	var added []string
 	for _, m := range candidates {
-		if len(have) >= 3 {
+		if len(has) >= 3 {
 			break
 		}
 
-		err := ceph.EnableService(ctx, m, "mon")
+		err := enable(m)
 		if err != nil {
-			r.warn("A Ceph monitor could not be started on %s: %v", m, err)
+			r.warn(failed, m, err)
 			continue
 		}
 
-		have[m] = true
-		r.say("  MicroCeph: started a monitor on %s, so that three monitors keep Ceph's quorum", m)
+		has[m] = true
+		added = append(added, m)
+		r.say(started, m)
 	}
 
-	return nil
+	return added
 }
 
 func (r *Remover) forgetCeph(ctx context.Context, admin Admin, name string) error {
@@ -379,10 +396,7 @@ func (r *Remover) removeOVN(ctx context.Context, inv Inventory, name string, dea
 		}
 	}
 
-	left, err = r.replaceCentral(ctx, ovn, members, left, name)
-	if err != nil {
-		return err
-	}
+	left = r.replaceCentral(ctx, ovn, members, left, name)
 
 	return r.pointLXDAtCentrals(ctx, inv, left, name)
 }
@@ -434,37 +448,15 @@ func (r *Remover) forgetOVN(ctx context.Context, members map[string]string, left
 // replaceCentral starts OVN's central service on a member without one when
 // fewer than three centrals remain: a raft cluster of three survives the
 // loss of one, a cluster of two does not.
-func (r *Remover) replaceCentral(ctx context.Context, ovn OVN, members map[string]string, left []microovn.ServiceEntry, name string) ([]microovn.ServiceEntry, error) {
-	have := map[string]bool{}
-	for _, c := range centrals(left) {
-		have[c] = true
-	}
-
-	var candidates []string
-	for m := range members {
-		if m != name && !have[m] {
-			candidates = append(candidates, m)
-		}
-	}
-
-	sort.Strings(candidates)
-	for _, m := range candidates {
-		if len(have) >= 3 {
-			break
-		}
-
-		err := ovn.EnableService(ctx, m, "central")
-		if err != nil {
-			r.warn("OVN's central could not be started on %s: %v", m, err)
-			continue
-		}
-
-		have[m] = true
+func (r *Remover) replaceCentral(ctx context.Context, ovn OVN, members map[string]string, left []microovn.ServiceEntry, name string) []microovn.ServiceEntry {
+	added := r.topUp(members, name, centrals(left), func(m string) error { return ovn.EnableService(ctx, m, "central") },
+		"OVN's central could not be started on %s: %v",
+		"  MicroOVN: started central on %s, so that three centrals keep OVN's databases")
+	for _, m := range added {
 		left = append(left, microovn.ServiceEntry{Service: "central", Location: m})
-		r.say("  MicroOVN: started central on %s, so that three centrals keep OVN's databases", m)
 	}
 
-	return left, nil
+	return left
 }
 
 // pointLXDAtCentrals sets LXD's northbound connection to the centrals that
