@@ -57,3 +57,23 @@ func (c *Client) admin(ctx context.Context, method string, u *api.URL, in any, o
 
 	return nil
 }
+
+// Settings reads every member's settings.
+func (c *Client) Settings(ctx context.Context) (types.MemberSettings, error) {
+	out := types.MemberSettings{}
+	err := c.admin(ctx, "GET", api.NewURL().Path("settings"), nil, &out)
+	return out, err
+}
+
+// SetSettings records members' settings (an empty value deletes one).
+func (c *Client) SetSettings(ctx context.Context, settings types.MemberSettings) error {
+	return c.admin(ctx, "PUT", api.NewURL().Path("settings"), settings, nil)
+}
+
+// PlaceOVNPKIForLXD puts the machine's MicroOVN client PKI where an LXD
+// without ovn_ssl_config reads it; it returns the files it changed.
+func (c *Client) PlaceOVNPKIForLXD(ctx context.Context) ([]string, error) {
+	var changed []string
+	err := c.admin(ctx, "POST", api.NewURL().Path("ovn-pki", "lxd"), nil, &changed)
+	return changed, err
+}

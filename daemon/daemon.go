@@ -82,6 +82,7 @@ func Run(ctx context.Context, config Config) error {
 		HeartbeatInterval:    config.HeartbeatInterval,
 		APIExtensions:        version.APIExtensions,
 		ExtensionServers:     d.servers(),
+		ExtensionsSchema:     schemaUpdates,
 		Hooks: &state.Hooks{
 			OnStart: d.onStart,
 		},
@@ -120,6 +121,8 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.sessionConfirmEndpoint(),
 					d.sessionPeersEndpoint(),
 					d.ovnPKIEndpoint(),
+					d.ovnPKIForLXDEndpoint(),
+					d.settingsEndpoint(),
 				}, d.cephEndpoints()...), d.ovnEndpoints()...),
 			}},
 		},

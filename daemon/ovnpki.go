@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/canonical/lxd/lxd/response"
 	"github.com/canonical/lxd/shared/api"
@@ -25,21 +26,87 @@ func (d *Daemon) ovnPKIEndpoint() rest.Endpoint {
 	}
 }
 
+// POST /1.0/ovn-pki/lxd: place this machine's MicroOVN client PKI where an
+// LXD without the ovn_ssl_config extension reads it (/etc/ovn), since
+// MicroOVN does not and no snap plumbing does it outside snaps. Files that
+// already hold the same content are left alone.
+func (d *Daemon) ovnPKIForLXDEndpoint() rest.Endpoint {
+	return rest.Endpoint{
+		Path: "ovn-pki/lxd",
+		Post: rest.EndpointAction{Handler: d.ovnPKIForLXDPost},
+	}
+}
+
+// lxdOVNFiles are where LXD falls back to for the OVN client PKI when its
+// network.ovn.* keys are unset.
+var lxdOVNFiles = struct{ dir, ca, cert, key string }{"/etc/ovn", "ovn-central.crt", "cert_host", "key_host"}
+
 func (d *Daemon) ovnPKIGet(s state.State, r *http.Request) response.Response {
+	pki, err := d.readOVNPKI()
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	return response.SyncResponse(true, pki)
+}
+
+func (d *Daemon) readOVNPKI() (*types.OVNPKI, error) {
 	dir := filepath.Join(filepath.Dir(d.config.Paths.MicroOVNStateDir), "data", "pki")
 	var out types.OVNPKI
 	for file, dst := range map[string]*string{"cacert.pem": &out.CACert, "client-cert.pem": &out.ClientCert, "client-privkey.pem": &out.ClientKey} {
 		data, err := os.ReadFile(filepath.Join(dir, file))
 		if err != nil {
-			return response.SmartError(api.StatusErrorf(http.StatusNotFound, "MicroOVN's client PKI is not in %s: %v", dir, err))
+			return nil, api.StatusErrorf(http.StatusNotFound, "MicroOVN's client PKI is not in %s: %v", dir, err)
 		}
 
 		*dst = string(data)
 	}
 
 	if out.CACert == "" {
-		return response.SmartError(fmt.Errorf("MicroOVN's CA in %s is empty", dir))
+		return nil, fmt.Errorf("MicroOVN's CA in %s is empty", dir)
 	}
 
-	return response.SyncResponse(true, out)
+	return &out, nil
+}
+
+func (d *Daemon) ovnPKIForLXDPost(s state.State, r *http.Request) response.Response {
+	pki, err := d.readOVNPKI()
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	err = os.MkdirAll(lxdOVNFiles.dir, 0o755)
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	changed := []string{}
+	for name, content := range map[string]string{lxdOVNFiles.ca: pki.CACert, lxdOVNFiles.cert: pki.ClientCert, lxdOVNFiles.key: pki.ClientKey} {
+		path := filepath.Join(lxdOVNFiles.dir, name)
+		old, err := os.ReadFile(path)
+		if err == nil && string(old) == content {
+			continue
+		}
+
+		err = writeFileAtomic(path, []byte(content), 0o600)
+		if err != nil {
+			return response.SmartError(fmt.Errorf("Failed to place MicroOVN's PKI for LXD: %w", err))
+		}
+
+		changed = append(changed, path)
+	}
+
+	sort.Strings(changed)
+	return response.SyncResponse(true, changed)
+}
+
+// writeFileAtomic replaces a file in one step: LXD never reads half of it.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp := path + ".tmp"
+	err := os.WriteFile(tmp, data, mode)
+	if err != nil {
+		return err
+	}
+
+	return os.Rename(tmp, path)
 }

@@ -62,3 +62,10 @@ type Forget struct {
 type ForgetResult struct {
 	Actions []string `json:"actions" yaml:"actions"`
 }
+
+// MemberSettings are what each member was set up with (member name to key
+// to value), kept in MicroCloud's database (GET and PUT /1.0/settings).
+type MemberSettings map[string]map[string]string
+
+// SettingOVNEncapIP is the encapsulation IP a member's chassis was given.
+const SettingOVNEncapIP = "ovn-encap-ip"

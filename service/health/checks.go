@@ -33,10 +33,15 @@ type Snapshot struct {
 	// OVN is OVN's chassis; nil when the cloud has no MicroOVN or it did
 	// not answer.
 	OVN *types.OVNReport
+	// PlannedEncapIPs are the encapsulation IPs the members' chassis were
+	// given, as MicroCloud recorded them.
+	PlannedEncapIPs map[string]string
 	// Pools and Networks are LXD's, with their state (Created, Pending,
 	// Errored).
 	Pools    map[string]string
 	Networks map[string]string
+	// Versions are each service's version on each member that answered.
+	Versions map[types.ServiceType]map[string]string
 	// Unreachable are the members whose microcloudd does not answer.
 	Unreachable []string
 	// Errors are the sources that failed, with why.
@@ -116,6 +121,12 @@ func Evaluate(s Snapshot) Report {
 		}
 	}
 
+	for _, t := range serviceColumns {
+		if skew := versionSkew(s.Versions[t]); skew != "" {
+			add(Warning, "%s runs different versions: %s (upgrade every member to the same one)", t, skew)
+		}
+	}
+
 	if _, ok := s.Members[types.MicroCeph]; ok && s.Ceph != nil {
 		evaluateCeph(s, add)
 	}
@@ -191,6 +202,12 @@ func evaluateOVN(s Snapshot, add func(string, string, ...any)) {
 
 		if len(c.EncapIPs) == 0 {
 			add(Error, "OVN's chassis %s has no encapsulation IP", name)
+			continue
+		}
+
+		if want := s.PlannedEncapIPs[name]; want != "" && !contains(c.EncapIPs, want) {
+			add(Error, "OVN's chassis %s uses encapsulation IP %s, not the planned %s: on %s, run 'ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=%s'",
+				name, strings.Join(c.EncapIPs, ","), want, name, want)
 		}
 	}
 
@@ -250,6 +267,26 @@ func rows(s Snapshot) []MemberRow {
 	}
 
 	return out
+}
+
+// versionSkew describes the versions of a service when members differ
+// ("5.0.2 on micro01, micro02; 5.21.0 on micro03"), else "".
+func versionSkew(versions map[string]string) string {
+	on := map[string][]string{}
+	for _, m := range sortedKeys(versions) {
+		on[versions[m]] = append(on[versions[m]], m)
+	}
+
+	if len(on) < 2 {
+		return ""
+	}
+
+	var parts []string
+	for _, v := range sortedKeys(on) {
+		parts = append(parts, v+" on "+strings.Join(on[v], ", "))
+	}
+
+	return strings.Join(parts, "; ")
 }
 
 func online(state string) bool {

@@ -34,8 +34,9 @@ func healthy() Snapshot {
 			{Name: "b", Hostname: "micro02", EncapIPs: []string{"10.1.0.2"}},
 			{Name: "c", Hostname: "micro03", EncapIPs: []string{"10.1.0.3"}},
 		}},
-		Pools:    map[string]string{"local": "Created", "remote": "Created"},
-		Networks: map[string]string{"UPLINK": "Created", "default": "Created"},
+		PlannedEncapIPs: map[string]string{"micro01": "10.1.0.1", "micro02": "10.1.0.2"},
+		Pools:           map[string]string{"local": "Created", "remote": "Created"},
+		Networks:        map[string]string{"UPLINK": "Created", "default": "Created"},
 	}
 }
 
@@ -64,11 +65,16 @@ func TestEvaluate(t *testing.T) {
 		{"stale monitor", func(s *Snapshot) { s.Ceph.Mons = append(s.Ceph.Mons, "micro09") }, Error, "monmap has micro09"},
 		{"two OSD hosts", func(s *Snapshot) { s.Ceph.Hosts[2].OSDs = nil }, Warning, "Data loss risk: 2 machine(s) hold OSDs"},
 		{"no chassis", func(s *Snapshot) { s.OVN.Chassis = s.OVN.Chassis[:2] }, Error, "OVN has no chassis for micro03"},
+		{"encap IP changed", func(s *Snapshot) { s.OVN.Chassis[1].EncapIPs = []string{"10.9.9.9"} }, Error,
+			"OVN's chassis micro02 uses encapsulation IP 10.9.9.9, not the planned 10.1.0.2"},
 		{"foreign chassis", func(s *Snapshot) {
 			s.OVN.Chassis = append(s.OVN.Chassis, types.OVNChassis{Name: "z", Hostname: "micro09", EncapIPs: []string{"10.1.0.9"}})
 		}, Warning, "OVN has a chassis micro09"},
 		{"pool pending", func(s *Snapshot) { s.Pools["remote"] = "Pending" }, Error, "LXD storage pool remote is Pending"},
 		{"member down", func(s *Snapshot) { s.Unreachable = []string{"micro03"} }, Error, "micro03 does not answer"},
+		{"version skew", func(s *Snapshot) {
+			s.Versions = map[types.ServiceType]map[string]string{types.LXD: {"micro01": "5.0.2", "micro02": "5.0.2", "micro03": "5.21.0"}}
+		}, Warning, "LXD runs different versions: 5.0.2 on micro01, micro02; 5.21.0 on micro03"},
 		{"source failed", func(s *Snapshot) { s.Errors = []string{"Ceph could not be read on micro01: timeout"} }, Error, "Ceph could not be read"},
 	}
 

@@ -29,15 +29,18 @@ type Sources interface {
 	OVNServices(ctx context.Context, member string) ([]microovn.ServiceEntry, error)
 	CephReport(ctx context.Context, member string) (*types.CephReport, error)
 	OVNReport(ctx context.Context, member string, southbound string) (*types.OVNReport, error)
-	// Reachable reports whether a member's microcloudd answers.
-	Reachable(ctx context.Context, member string) bool
+	// ServiceStates are a member's services as its microcloudd reports
+	// them (an error: it does not answer).
+	ServiceStates(ctx context.Context, member string) ([]types.ServiceState, error)
+	// Settings are what the members were set up with.
+	Settings(ctx context.Context) (types.MemberSettings, error)
 }
 
 // Gather reads every source at once, within Budget.
 func Gather(ctx context.Context, src Sources, local string) Snapshot {
 	ctx, cancel := context.WithTimeout(ctx, Budget)
 	defer cancel()
-	s := Snapshot{Members: map[types.ServiceType]map[string]string{}, Addresses: map[string]string{}, OVNServices: map[string][]string{}}
+	s := Snapshot{Members: map[types.ServiceType]map[string]string{}, Addresses: map[string]string{}, OVNServices: map[string][]string{}, PlannedEncapIPs: map[string]string{}, Versions: map[types.ServiceType]map[string]string{}}
 	var mu sync.Mutex
 	fail := func(format string, args ...any) {
 		mu.Lock()
@@ -81,17 +84,25 @@ func Gather(ctx context.Context, src Sources, local string) Snapshot {
 
 	wg.Wait()
 	for _, name := range sortedKeys(s.Members[types.MicroCloud]) {
-		if name == local {
-			continue
-		}
-
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !src.Reachable(ctx, name) {
-				mu.Lock()
+			states, err := src.ServiceStates(ctx, name)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
 				s.Unreachable = append(s.Unreachable, name)
-				mu.Unlock()
+				return
+			}
+
+			for _, st := range states {
+				if st.Present && st.Version != "" {
+					if s.Versions[st.Type] == nil {
+						s.Versions[st.Type] = map[string]string{}
+					}
+
+					s.Versions[st.Type][name] = st.Version
+				}
 			}
 		}()
 	}
@@ -213,7 +224,12 @@ func readOVN(ctx context.Context, src Sources, local string, s *Snapshot, mu *sy
 	}
 
 	mu.Unlock()
-	sb := strings.ReplaceAll(microovn.Northbound(entries, addrs), ":6641", ":6642")
+	settings, err := src.Settings(ctx)
+	if err != nil {
+		fail("MicroCloud's record of the planned encapsulation IPs could not be read: %v", err)
+	}
+
+	sb := microovn.Southbound(entries, addrs)
 	report, err := src.OVNReport(ctx, local, sb)
 	if err != nil {
 		fail("OVN's chassis could not be read on %s: %v", local, err)
@@ -222,17 +238,24 @@ func readOVN(ctx context.Context, src Sources, local string, s *Snapshot, mu *sy
 
 	mu.Lock()
 	s.OVN = report
+	for member, kv := range settings {
+		if ip := kv[types.SettingOVNEncapIP]; ip != "" {
+			s.PlannedEncapIPs[member] = ip
+		}
+	}
+
 	mu.Unlock()
 }
 
 // Cloud is Sources over the local microcloudd.
 type Cloud struct {
 	shrink.Cloud
+	local string
 }
 
 // NewCloud reaches the members (name to address) from the local member.
 func NewCloud(local *client.Client, localName string, members map[string]string) Cloud {
-	return Cloud{shrink.NewCloud(local, localName, members)}
+	return Cloud{Cloud: shrink.NewCloud(local, localName, members), local: localName}
 }
 
 // OVNServices implements Sources.
@@ -253,6 +276,32 @@ func (c Cloud) CephReport(ctx context.Context, member string) (*types.CephReport
 	}
 
 	return cl.Ceph(ctx)
+}
+
+// ServiceStates implements Sources: within reachTimeout, so that a
+// powered-off member is named at once.
+func (c Cloud) ServiceStates(ctx context.Context, member string) ([]types.ServiceState, error) {
+	cl, err := c.Client(member)
+	if err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, reachTimeout)
+	defer cancel()
+	return cl.Services(ctx)
+}
+
+// reachTimeout bounds the question to one member.
+const reachTimeout = 3 * time.Second
+
+// Settings implements Sources.
+func (c Cloud) Settings(ctx context.Context) (types.MemberSettings, error) {
+	cl, err := c.Client(c.local)
+	if err != nil {
+		return nil, err
+	}
+
+	return cl.Settings(ctx)
 }
 
 // OVNReport implements Sources.

@@ -46,6 +46,15 @@ func (m *Client) EncapIP(ctx context.Context) (string, bool) {
 // ("ssl:10.0.0.1:6641,..."), from the members that run the central service
 // and their addresses (member name -> "ip:port").
 func Northbound(entries []ServiceEntry, members map[string]string) string {
+	return centralConnection(entries, members, "6641")
+}
+
+// Southbound is the connection string of OVN's southbound databases.
+func Southbound(entries []ServiceEntry, members map[string]string) string {
+	return centralConnection(entries, members, "6642")
+}
+
+func centralConnection(entries []ServiceEntry, members map[string]string, port string) string {
 	var parts []string
 	for _, e := range entries {
 		if e.Service != "central" {
@@ -54,7 +63,7 @@ func Northbound(entries []ServiceEntry, members map[string]string) string {
 
 		host, _, err := net.SplitHostPort(members[e.Location])
 		if err == nil && host != "" {
-			parts = append(parts, "ssl:"+net.JoinHostPort(host, "6641"))
+			parts = append(parts, "ssl:"+net.JoinHostPort(host, port))
 		}
 	}
 

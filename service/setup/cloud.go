@@ -48,6 +48,32 @@ func (c *Cloud) OVNPKI(ctx context.Context) (*types.OVNPKI, error) {
 	return c.local.OVNPKI(ctx)
 }
 
+// Chassis implements Services.
+func (c *Cloud) Chassis(ctx context.Context, southbound string) ([]types.OVNChassis, error) {
+	report, err := c.local.OVN(ctx, southbound)
+	if err != nil {
+		return nil, err
+	}
+
+	return report.Chassis, nil
+}
+
+// PlaceOVNPKIForLXD implements Services.
+func (c *Cloud) PlaceOVNPKIForLXD(ctx context.Context, system string) error {
+	cl, err := c.Client(system)
+	if err != nil {
+		return err
+	}
+
+	_, err = cl.PlaceOVNPKIForLXD(ctx)
+	return err
+}
+
+// RecordSettings implements Services.
+func (c *Cloud) RecordSettings(ctx context.Context, settings types.MemberSettings) error {
+	return c.local.SetSettings(ctx, settings)
+}
+
 // LXD implements Services.
 func (c *Cloud) LXD(ctx context.Context, name string) (lxd.InstanceServer, error) {
 	cl, err := c.Client(name)

@@ -404,7 +404,37 @@ func (e *Executor) microovn(ctx context.Context) error {
 		return err
 	}
 
-	return e.joinAll(ctx, types.MicroOVN, leader, members, true, e.ovnConfig)
+	err = e.joinAll(ctx, types.MicroOVN, leader, members, true, e.ovnConfig)
+	if err != nil {
+		return err
+	}
+
+	e.recordEncapIPs(ctx)
+	return nil
+}
+
+// plannedEncapIP is the encapsulation IP a system's chassis should use: its
+// underlay IP, else its MicroCloud address (MicroOVN's default).
+func plannedEncapIP(s plan.System) string {
+	if s.UnderlayIP != "" {
+		return s.UnderlayIP
+	}
+
+	return s.Address
+}
+
+// recordEncapIPs keeps the planned encapsulation IPs in MicroCloud's
+// database, where 'microcloud status' compares OVN's chassis with them.
+func (e *Executor) recordEncapIPs(ctx context.Context) {
+	settings := types.MemberSettings{}
+	for _, s := range e.Plan.Systems {
+		settings[s.Name] = map[string]string{types.SettingOVNEncapIP: plannedEncapIP(s)}
+	}
+
+	err := e.Cloud.RecordSettings(ctx, settings)
+	if err != nil {
+		e.warn("The planned OVN encapsulation IPs could not be recorded (status will not compare them): %v", err)
+	}
 }
 
 func (e *Executor) microceph(ctx context.Context) error {
@@ -573,6 +603,13 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 			return e.fail(init, types.LXD, err)
 		}
 
+		if !st.HasExtension("ovn_ssl_config") {
+			err := e.placeLXDPKI(ctx, e.Plan.Names())
+			if err != nil {
+				return err
+			}
+		}
+
 		_, err = ensureServerConfig(l, config)
 		if err != nil {
 			return e.fail(init, types.LXD, fmt.Errorf("Failed to give LXD the OVN connection: %w", err))
@@ -663,6 +700,13 @@ func (e *Executor) ovnBeforeJoin(ctx context.Context, leader service.Service, me
 			continue
 		}
 
+		if !st.HasExtension("ovn_ssl_config") {
+			err := e.placeLXDPKI(ctx, []string{s.Name})
+			if err != nil {
+				return err
+			}
+		}
+
 		jl, err := e.Cloud.LXD(ctx, s.Name)
 		if err == nil {
 			_, err = ensureServerConfig(jl, config)
@@ -750,6 +794,20 @@ func doneOrSkipped(changed bool) report.State {
 	return report.Skipped
 }
 
+// placeLXDPKI puts each system's MicroOVN client PKI where its LXD, which
+// takes no certificates as configuration, reads them: MicroOVN does not put
+// them there, and outside snaps nothing else does.
+func (e *Executor) placeLXDPKI(ctx context.Context, systems []string) error {
+	for _, name := range systems {
+		err := e.Cloud.PlaceOVNPKIForLXD(ctx, name)
+		if err != nil {
+			return e.fail(name, types.LXD, fmt.Errorf("Failed to give LXD MicroOVN's client certificate: %w", err))
+		}
+	}
+
+	return nil
+}
+
 // ovnServerConfig is what LXD needs to reach OVN: the northbound databases
 // and, where LXD takes them as configuration (ovn_ssl_config), the client
 // PKI MicroOVN made on the initiator; older LXD reads it from /etc/ovn.
@@ -779,6 +837,15 @@ func (e *Executor) ovnServerConfig(ctx context.Context, sslConfig bool) (map[str
 // northbound is the connection string of OVN's northbound databases, from
 // where MicroOVN runs its central service and the members' addresses.
 func (e *Executor) northbound(ctx context.Context) (string, error) {
+	return e.centralConnection(ctx, microovn.Northbound)
+}
+
+// southbound is the connection string of OVN's southbound databases.
+func (e *Executor) southbound(ctx context.Context) (string, error) {
+	return e.centralConnection(ctx, microovn.Southbound)
+}
+
+func (e *Executor) centralConnection(ctx context.Context, connection func([]microovn.ServiceEntry, map[string]string) string) (string, error) {
 	ovn, err := e.Cloud.OVN(ctx, e.Plan.Initiator)
 	if err != nil {
 		return "", err
@@ -804,7 +871,7 @@ func (e *Executor) northbound(ctx context.Context) (string, error) {
 		addresses[m.Name] = m.Address
 	}
 
-	return microovn.Northbound(entries, addresses), nil
+	return connection(entries, addresses), nil
 }
 
 func (e *Executor) settling() settling {

@@ -122,6 +122,7 @@ type fakeCloud struct {
 	ovn      *fakeOVN
 	lxd      *fakeLXD
 	pki      *types.OVNPKI
+	settings types.MemberSettings
 }
 
 // newFakeCloud is a cloud of systems whose services are all unclustered.
@@ -162,6 +163,41 @@ func (c *fakeCloud) OVNPKI(context.Context) (*types.OVNPKI, error) {
 	}
 
 	return c.pki, nil
+}
+
+// Chassis is OVN's southbound database: a chassis per encap IP.
+func (c *fakeCloud) Chassis(context.Context, string) ([]types.OVNChassis, error) {
+	c.ovn.mu.Lock()
+	defer c.ovn.mu.Unlock()
+	if c.ovn.noSB {
+		return nil, fmt.Errorf("no southbound database")
+	}
+
+	var out []types.OVNChassis
+	for name, ip := range c.ovn.encap {
+		out = append(out, types.OVNChassis{Name: "id-" + name, Hostname: name, EncapIPs: []string{ip}})
+	}
+
+	return out, nil
+}
+
+func (c *fakeCloud) PlaceOVNPKIForLXD(_ context.Context, system string) error {
+	c.ovn.mu.Lock()
+	defer c.ovn.mu.Unlock()
+	c.ovn.pkiPlaced = append(c.ovn.pkiPlaced, system)
+	return nil
+}
+
+func (c *fakeCloud) RecordSettings(_ context.Context, settings types.MemberSettings) error {
+	if c.settings == nil {
+		c.settings = types.MemberSettings{}
+	}
+
+	for m, kv := range settings {
+		c.settings[m] = kv
+	}
+
+	return nil
 }
 
 // fakeCeph is MicroCeph's OSDs and replication.
@@ -213,8 +249,12 @@ func (f *fakeCeph) SetReplication(_ context.Context, size int64) error {
 type fakeOVN struct {
 	mu    sync.Mutex
 	encap map[string]string
-	// noEnv: MicroOVN cannot report encap IPs.
+	// noEnv: MicroOVN cannot report encap IPs; noSB: OVN's southbound
+	// database cannot be read.
 	noEnv bool
+	noSB  bool
+	// pkiPlaced lists where the client PKI was put for LXD.
+	pkiPlaced []string
 }
 
 type fakeOVNOn struct {

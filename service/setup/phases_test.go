@@ -313,6 +313,10 @@ func TestRunAndVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if got := cloud.settings["b"][types.SettingOVNEncapIP]; got != "10.2.0.2" {
+		t.Fatalf("recorded encap IP of b: %q (%v)", got, cloud.settings)
+	}
+
 	// A chassis whose encap IP changed behind MicroCloud's back.
 	cloud.ovn.encap["b"] = "10.9.9.9"
 	err := e.Verify(context.Background())
@@ -325,7 +329,15 @@ func TestRunAndVerify(t *testing.T) {
 		t.Fatalf("err %v does not name b", err)
 	}
 
-	// MicroOVN that cannot tell: a warning, not an error.
+	// Without the southbound database, each member's MicroOVN tells.
+	cloud.ovn.noSB = true
+	err = e.Verify(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "10.9.9.9, not the planned 10.2.0.2") {
+		t.Fatalf("err %v", err)
+	}
+
+	// MicroOVN that cannot tell either: a warning, not an error.
+	cloud.ovn.encap["b"] = "10.2.0.2"
 	cloud.ovn.noEnv = true
 	if err := e.Verify(context.Background()); err != nil {
 		t.Fatal(err)
@@ -376,5 +388,30 @@ func TestLXDJoinBringsTheMembersOwnKeys(t *testing.T) {
 	want := map[string]string{"storage-pool/local/source": "/dev/sdb", "network/UPLINK/parent": "eth2"}
 	if !reflect.DeepEqual(configs["c"], want) {
 		t.Fatalf("c joined with %v, want %v", configs["c"], want)
+	}
+}
+
+// TestLXDPhaseWithoutSSLConfig: an LXD that takes no OVN certificates as
+// configuration gets them as files on every member, placed by the product.
+func TestLXDPhaseWithoutSSLConfig(t *testing.T) {
+	cloud := newFakeCloud("a", "b", "c")
+	cloud.clusters[types.LXD].extensions = []string{"storage_remote_drop_source"}
+	p := fullPlan()
+	e, _ := newExecutor(p, cloud)
+	for _, s := range p.Systems {
+		cloud.clusters[types.MicroOVN].add(s.Name, s.Address+":6443")
+	}
+
+	err := e.lxd(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if got := strings.Join(cloud.ovn.pkiPlaced, ","); got != "a,b,c" {
+		t.Fatalf("PKI placed on %q", got)
+	}
+
+	if _, ok := cloud.lxd.state.config["network.ovn.client_key"]; ok {
+		t.Fatalf("client key set as configuration: %v", cloud.lxd.state.config)
 	}
 }

@@ -45,6 +45,18 @@ type Services interface {
 	// OVNPKI is the client certificate MicroOVN made on the initiator, for
 	// an LXD that takes it as configuration.
 	OVNPKI(ctx context.Context) (*types.OVNPKI, error)
+
+	// Chassis lists OVN's chassis as its southbound database has them
+	// (read on the initiator: its central's socket, else southbound).
+	Chassis(ctx context.Context, southbound string) ([]types.OVNChassis, error)
+
+	// PlaceOVNPKIForLXD puts a system's MicroOVN client PKI where its LXD
+	// reads it when LXD takes none as configuration (no ovn_ssl_config).
+	PlaceOVNPKIForLXD(ctx context.Context, system string) error
+
+	// RecordSettings keeps what members were set up with in MicroCloud's
+	// database.
+	RecordSettings(ctx context.Context, settings types.MemberSettings) error
 }
 
 // Timing bounds the waits of a run. The zero value means the defaults;

@@ -2,9 +2,11 @@ package setup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service"
@@ -73,16 +75,25 @@ func memberStatus(members []service.Member, name string) string {
 	return ""
 }
 
-// verifyEncap compares each chassis' encapsulation IP with the plan, where
-// MicroOVN can tell it.
+// verifyEncap compares each chassis' encapsulation IP with the plan, as
+// OVN's southbound database has them (MicroOVN's API does not say); where
+// that database cannot be read, as each member's MicroOVN says, if it can.
+// A chassis registers a moment after its member joined: missing ones are
+// waited for.
 func (e *Executor) verifyEncap(ctx context.Context) error {
-	unknown := 0
-	for _, s := range e.Plan.Systems {
-		want := s.UnderlayIP
-		if want == "" {
-			want = s.Address
+	sb, err := e.southbound(ctx)
+	if err == nil {
+		err = e.verifyChassis(ctx, sb)
+		var mismatch *encapMismatch
+		if err == nil || errors.As(err, &mismatch) {
+			return err
 		}
 
+		e.warn("OVN's southbound database could not be read on %s: %v", e.Plan.Initiator, err)
+	}
+
+	unknown := 0
+	for _, s := range e.Plan.Systems {
 		ovn, err := e.Cloud.OVN(ctx, s.Name)
 		if err != nil {
 			return e.fail(s.Name, types.MicroOVN, err)
@@ -94,8 +105,8 @@ func (e *Executor) verifyEncap(ctx context.Context) error {
 			continue
 		}
 
-		if got != want {
-			return e.fail(s.Name, types.MicroOVN, fmt.Errorf("the chassis uses encapsulation IP %s, not the planned %s", got, want))
+		if got != plannedEncapIP(s) {
+			return e.fail(s.Name, types.MicroOVN, fmt.Errorf("the chassis uses encapsulation IP %s, not the planned %s", got, plannedEncapIP(s)))
 		}
 	}
 
@@ -104,6 +115,70 @@ func (e *Executor) verifyEncap(ctx context.Context) error {
 	}
 
 	return nil
+}
+
+// encapMismatch is a chassis on another IP than planned.
+type encapMismatch struct{ err error }
+
+func (m *encapMismatch) Error() string { return m.err.Error() }
+func (m *encapMismatch) Unwrap() error { return m.err }
+
+func (e *Executor) verifyChassis(ctx context.Context, southbound string) error {
+	deadline := time.Now().Add(e.Timing.withDefaults().MemberWait)
+	for {
+		chassis, err := e.Cloud.Chassis(ctx, southbound)
+		if err != nil {
+			return err
+		}
+
+		var missing []string
+		for _, s := range e.Plan.Systems {
+			c, ok := chassisOf(chassis, s.Name)
+			if !ok {
+				missing = append(missing, s.Name)
+				continue
+			}
+
+			want := plannedEncapIP(s)
+			if !contains(c.EncapIPs, want) {
+				return &encapMismatch{e.fail(s.Name, types.MicroOVN, fmt.Errorf("the chassis uses encapsulation IP %s, not the planned %s", strings.Join(c.EncapIPs, ", "), want))}
+			}
+		}
+
+		if len(missing) == 0 {
+			return nil
+		}
+
+		if time.Now().After(deadline) {
+			return &encapMismatch{e.fail(missing[0], types.MicroOVN, fmt.Errorf("OVN's southbound database has no chassis for %s", strings.Join(missing, ", ")))}
+		}
+
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(e.Timing.withDefaults().MemberPoll):
+		}
+	}
+}
+
+func chassisOf(chassis []types.OVNChassis, name string) (types.OVNChassis, bool) {
+	for _, c := range chassis {
+		if c.Hostname == name || c.Name == name {
+			return c, true
+		}
+	}
+
+	return types.OVNChassis{}, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+
+	return false
 }
 
 func (e *Executor) verifyLXDObjects(ctx context.Context) error {

@@ -105,11 +105,9 @@ func signedBy(certPath string, ca *CA) bool {
 	return err == nil && cert.CheckSignatureFrom(ca.Cert) == nil && time.Now().Before(cert.NotAfter)
 }
 
-// LXD falls back to these paths for the OVN client PKI when its
-// network.ovn.* keys are unset. Inside a lab node /etc/ovn is the node's own.
-var lxdOVNFiles = map[string]string{"ca": "/etc/ovn/ovn-central.crt", "cert": "/etc/ovn/cert_host", "key": "/etc/ovn/key_host"}
-
-// publish writes ovn.env and the client PKI where LXD on this member finds them.
+// publish writes ovn.env, which MicroOVN keeps for its clients. Like the
+// real MicroOVN it puts no client PKI where LXD reads it (/etc/ovn): that is
+// MicroCloud's job.
 func (n *Node) publish(centralIPs []string) error {
 	err := os.MkdirAll(n.layout.Env, 0o755)
 	if err != nil {
@@ -117,27 +115,5 @@ func (n *Node) publish(centralIPs []string) error {
 	}
 
 	env := Env{CentralIPs: centralIPs, LocalIP: n.ip}
-	err = os.WriteFile(filepath.Join(n.layout.Env, "ovn.env"), []byte(env.Render()), 0o644)
-	if err != nil {
-		return err
-	}
-
-	if _, err := os.Stat(filepath.Dir(lxdOVNFiles["ca"])); err != nil {
-		return nil
-	}
-
-	cert, key := n.layout.Cert("client")
-	for src, dst := range map[string]string{n.layout.CACert(): lxdOVNFiles["ca"], cert: lxdOVNFiles["cert"], key: lxdOVNFiles["key"]} {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			return err
-		}
-
-		err = os.WriteFile(dst, data, 0o600)
-		if err != nil {
-			return err
-		}
-	}
-
-	return nil
+	return os.WriteFile(filepath.Join(n.layout.Env, "ovn.env"), []byte(env.Render()), 0o644)
 }

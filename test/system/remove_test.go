@@ -49,14 +49,22 @@ func TestRemove(t *testing.T) {
 	}
 
 	dead, last := rest[0], rest[1]
-	harness.Eventually(t, 2*time.Minute, 2*time.Second, "status says HEALTHY", func() error {
+	waitHealthy(t, lab)
+
+	// A chassis moved to another IP behind MicroCloud's back.
+	lab.MustExec(t, 30*time.Second, last, "ovs-vsctl", "set", "open_vswitch", ".", "external_ids:ovn-encap-ip="+harness.MgmtIP(last))
+	harness.Eventually(t, time.Minute, time.Second, "status names the moved chassis", func() error {
 		out := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "status")
-		if !strings.HasPrefix(out, "Status: HEALTHY\n") {
+		want := fmt.Sprintf("OVN's chassis %s uses encapsulation IP %s, not the planned %s", last, harness.MgmtIP(last), underlayIP(last))
+		if !strings.HasPrefix(out, "Status: ERROR\n") || !strings.Contains(out, want) {
 			return fmt.Errorf("%s", out)
 		}
 
 		return nil
 	})
+
+	lab.MustExec(t, 30*time.Second, last, "ovs-vsctl", "set", "open_vswitch", ".", "external_ids:ovn-encap-ip="+underlayIP(last))
+	waitHealthy(t, lab)
 
 	importImage(t, lab)
 	target := launch(t, lab, "micro01")
@@ -128,6 +136,53 @@ func TestRemove(t *testing.T) {
 	}
 }
 
+func waitHealthy(t *testing.T, lab *harness.Lab) {
+	t.Helper()
+	harness.Eventually(t, 2*time.Minute, 2*time.Second, "status says HEALTHY", func() error {
+		out := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "status")
+		if !strings.HasPrefix(out, "Status: HEALTHY\n") {
+			return fmt.Errorf("%s", out)
+		}
+
+		return nil
+	})
+}
+
+// TestRemoveResume kills `microcloud remove` after each service step (LXD,
+// MicroCeph, MicroOVN) and runs it again each time: the last run finishes
+// the removal and nothing of the machine is left anywhere.
+func TestRemoveResume(t *testing.T) {
+	lab := harness.LabUp(t, 3, "")
+	spec := cloudSpec{nodes: lab.Nodes, ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes}
+	runInit(t, lab, spec)
+	for _, marker := range []string{"LXD: removed micro03", "MicroCeph: removed micro03", "MicroOVN: removed micro03"} {
+		p := harness.Start(t, filepath.Join(t.TempDir(), "remove.log"), harness.LabScript(), "exec", "micro01", "microcloud", "remove", "micro03")
+		harness.Eventually(t, 5*time.Minute, 20*time.Millisecond, "remove reaches "+marker, func() error {
+			if exited, _ := p.Exited(); exited {
+				t.Fatalf("remove ended before %q:\n%s", marker, p.Output())
+			}
+
+			if !strings.Contains(p.Output(), marker) {
+				return fmt.Errorf("not yet")
+			}
+
+			return nil
+		})
+
+		p.Kill()
+		t.Logf("killed after %q", marker)
+	}
+
+	res := lab.Exec(t, 10*time.Minute, "micro01", "microcloud", "remove", "micro03")
+	if res.Code != 0 {
+		t.Fatalf("the last remove failed:\n%s", res.Describe())
+	}
+
+	t.Logf("last run:\n%s", res.Stdout)
+	assertMembers(t, lab, []string{"micro01", "micro02"})
+	assertNoTrace(t, lab, []string{"micro01", "micro02"})
+}
+
 func without(list []string, drop string) []string {
 	var out []string
 	for _, s := range list {
@@ -174,6 +229,19 @@ func removeAndCheck(t *testing.T, lab *harness.Lab, args []string, left []string
 
 		return fmt.Errorf("%s", health)
 	})
+
+	var pools []struct {
+		Name    string `json:"pool_name"`
+		Size    int    `json:"size"`
+		MinSize int    `json:"min_size"`
+	}
+
+	cephJSON(t, lab, &pools, "osd", "pool", "ls", "detail")
+	for _, p := range pools {
+		if want := min(len(left), 3); p.Size != want || p.MinSize > p.Size || p.MinSize < 1 {
+			t.Fatalf("pool %s has size %d and min_size %d, want size %d", p.Name, p.Size, p.MinSize, want)
+		}
+	}
 
 	remote := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "storage", "show", "remote")
 	if !strings.Contains(remote, "status: Created") {
