@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sort"
@@ -113,7 +114,7 @@ func Gather(ctx context.Context, src Sources, local string) Snapshot {
 			defer wg.Done()
 			report, err := src.CephReport(ctx, local)
 			if err != nil {
-				fail("Ceph could not be read on %s: %v", local, err)
+				fail("%s", sourceError("Ceph", local, err))
 				return
 			}
 
@@ -232,7 +233,7 @@ func readOVN(ctx context.Context, src Sources, local string, s *Snapshot, mu *sy
 	sb := microovn.Southbound(entries, addrs)
 	report, err := src.OVNReport(ctx, local, sb)
 	if err != nil {
-		fail("OVN's chassis could not be read on %s: %v", local, err)
+		fail("%s", sourceError("OVN's southbound database", local, err))
 		return
 	}
 
@@ -245,6 +246,16 @@ func readOVN(ctx context.Context, src Sources, local string, s *Snapshot, mu *sy
 	}
 
 	mu.Unlock()
+}
+
+// sourceError says why a source gave no answer; running out of time is
+// usually a quorum re-forming after a member went down.
+func sourceError(what string, local string, err error) string {
+	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "deadline exceeded") {
+		return fmt.Sprintf("%s did not answer on %s within %s: after a member goes down its quorum takes a few seconds to re-form; run status again", what, local, Budget)
+	}
+
+	return fmt.Sprintf("%s could not be read on %s: %v", what, local, err)
 }
 
 // Cloud is Sources over the local microcloudd.

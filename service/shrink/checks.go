@@ -43,6 +43,17 @@ func Check(inv Inventory, names []string, local string, force bool) error {
 			return fmt.Errorf("%s is not a member of any service of this MicroCloud (members: %s)", name, strings.Join(inv.AllMembers(), ", "))
 		}
 
+	}
+
+	if cloud := inv.Members[types.MicroCloud]; len(cloud) > 0 && len(remaining(cloud, seen)) == 0 {
+		if len(cloud) == 1 {
+			return fmt.Errorf("%s is the last member of this MicroCloud: a MicroCloud keeps at least one member", names[0])
+		}
+
+		return fmt.Errorf("Removing %s would leave no member: a MicroCloud keeps at least one", strings.Join(names, ", "))
+	}
+
+	for _, name := range names {
 		if name == local {
 			return fmt.Errorf("%s cannot remove itself: run 'microcloud remove %s' on another member", name, name)
 		}
@@ -54,14 +65,7 @@ func Check(inv Inventory, names []string, local string, force bool) error {
 			continue
 		}
 
-		left := 0
-		for m := range members {
-			if !seen[m] {
-				left++
-			}
-		}
-
-		if left == 0 {
+		if len(remaining(members, seen)) == 0 {
 			return fmt.Errorf("Removing %s would leave %s without members: a MicroCloud keeps at least one", strings.Join(names, ", "), t)
 		}
 	}
@@ -78,6 +82,18 @@ func Check(inv Inventory, names []string, local string, force bool) error {
 	}
 
 	return nil
+}
+
+// remaining lists the members that are not removed.
+func remaining(members map[string]string, removed map[string]bool) []string {
+	var out []string
+	for m := range members {
+		if !removed[m] {
+			out = append(out, m)
+		}
+	}
+
+	return out
 }
 
 // ServicesOf lists the services that have the member, in removal order.

@@ -57,6 +57,20 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+func TestCheckLastMachine(t *testing.T) {
+	one := map[string]string{"micro01": "10.0.0.1"}
+	inv := Inventory{Members: map[types.ServiceType]map[string]string{types.MicroCloud: one, types.LXD: one}, Reachable: map[string]bool{"micro01": true}}
+	err := Check(inv, []string{"micro01"}, "micro01", false)
+	if err == nil || err.Error() != "micro01 is the last member of this MicroCloud: a MicroCloud keeps at least one member" {
+		t.Fatalf("error %v", err)
+	}
+
+	err = Check(inventory(), []string{"micro02", "micro03", "micro01"}, "micro01", true)
+	if err == nil || !strings.Contains(err.Error(), "would leave no member") {
+		t.Fatalf("error %v", err)
+	}
+}
+
 func TestCheckLastMember(t *testing.T) {
 	inv := inventory()
 	inv.Members[types.MicroOVN] = map[string]string{"micro02": "10.0.0.2"}

@@ -114,7 +114,7 @@ func TestRemove(t *testing.T) {
 	}
 
 	res = lab.Exec(t, time.Minute, "micro01", "microcloud", "remove", "micro01")
-	assertOneLineError(t, res, "micro01 cannot remove itself")
+	assertOneLineError(t, res, "micro01 is the last member of this MicroCloud: a MicroCloud keeps at least one member")
 	var report struct {
 		Status   string `json:"status"`
 		Messages []struct {
