@@ -105,6 +105,7 @@ func TestRemove(t *testing.T) {
 	assertOneLineError(t, res, dead+" is not reachable: if it is gone for good, remove it with --force")
 	removeAndCheck(t, lab, []string{dead, "--force"}, []string{"micro01", last}, canary)
 	ping(t, lab, "c-"+last, target)
+	assertOnlyWarnings(t, lab, "Reliability risk: 2 member(s)", "Data loss risk: 2 machine(s) hold OSDs")
 
 	// Live, down to one machine.
 	lab.MustExec(t, time.Minute, "micro01", "lxc", "delete", "--force", "c-"+last)
@@ -115,6 +116,13 @@ func TestRemove(t *testing.T) {
 
 	res = lab.Exec(t, time.Minute, "micro01", "microcloud", "remove", "micro01")
 	assertOneLineError(t, res, "micro01 is the last member of this MicroCloud: a MicroCloud keeps at least one member")
+	assertOnlyWarnings(t, lab, "Reliability risk: 1 member(s)", "Data loss risk: 1 machine(s) hold OSDs", "Ceph is HEALTH_WARN: 2 pool(s) have no replicas configured")
+}
+
+// assertOnlyWarnings checks that status is WARNING with exactly these
+// findings (each the start of one).
+func assertOnlyWarnings(t *testing.T, lab *harness.Lab, want ...string) {
+	t.Helper()
 	var report struct {
 		Status   string `json:"status"`
 		Messages []struct {
@@ -123,17 +131,21 @@ func TestRemove(t *testing.T) {
 		} `json:"messages"`
 	}
 
-	text := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "status", "-f", "json")
-	err := json.Unmarshal([]byte(text), &report)
-	if err != nil || report.Status != "WARNING" || len(report.Messages) == 0 {
-		t.Fatalf("status of a single machine (%v):\n%s", err, text)
-	}
-
-	for _, m := range report.Messages {
-		if m.Level != "WARNING" {
-			t.Fatalf("status of a single machine:\n%s", text)
+	harness.Eventually(t, time.Minute, 2*time.Second, "status warns of "+strings.Join(want, ", "), func() error {
+		text := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "status", "-f", "json")
+		err := json.Unmarshal([]byte(text), &report)
+		if err != nil || report.Status != "WARNING" || len(report.Messages) != len(want) {
+			return fmt.Errorf("%v\n%s", err, text)
 		}
-	}
+
+		for i, m := range report.Messages {
+			if m.Level != "WARNING" || !strings.HasPrefix(m.Text, want[i]) {
+				return fmt.Errorf("%s", text)
+			}
+		}
+
+		return nil
+	})
 }
 
 func waitHealthy(t *testing.T, lab *harness.Lab) {
