@@ -15,6 +15,11 @@ type System struct {
 	// can then start on a Ceph pool).
 	RBD bool `json:"rbd" yaml:"rbd"`
 
+	// Kernel says how the kernel has each feature Ceph needs (rbd, ceph,
+	// dm_crypt): "built in", "loaded", "loadable", or "" when it has not.
+	// Nil when the daemon did not look (an older microcloudd).
+	Kernel map[string]string `json:"kernel,omitempty" yaml:"kernel,omitempty"`
+
 	// Warnings explain gaps in the inventory (for example LXD unreachable, so
 	// no disks and no "managed" flags).
 	Warnings []string `json:"warnings,omitempty" yaml:"warnings,omitempty"`

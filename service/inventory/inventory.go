@@ -23,6 +23,7 @@ func Gather(ctx context.Context, lxdSocket string, prober Prober) (*types.System
 	sys := &types.System{Name: name, Disks: []types.Disk{}}
 	_, err = os.Stat("/sys/bus/rbd")
 	sys.RBD = err == nil
+	sys.Kernel = Kernel("/")
 
 	sys.Interfaces, err = Interfaces()
 	if err != nil {

@@ -36,6 +36,7 @@ func Validate(p Plan, f Facts) (errs []Problem, warnings []Problem) {
 	validateUnderlay(p, f, add)
 	validateStorage(p, f, add, warn)
 	validateServices(p, f, add, warn)
+	validateKernel(p, f, add, warn)
 	if p.Mode == ModeInit && len(p.Systems) < RecommendedMembers {
 		warn("systems", "%d member(s): %d are needed to survive the loss of one", len(p.Systems), RecommendedMembers)
 	}

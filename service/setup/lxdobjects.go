@@ -161,10 +161,12 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 	return c
 }
 
-// RBDEverywhere reports whether every system's kernel can map Ceph volumes.
+// RBDEverywhere reports whether every system's kernel can map Ceph volumes
+// (rbd loaded, built in, or loadable: Ubuntu loads it on first use).
 func RBDEverywhere(p plan.Plan, f plan.Facts) bool {
 	for _, s := range p.Systems {
-		if !f.Systems[s.Name].Inventory.RBD {
+		inv := f.Systems[s.Name].Inventory
+		if !inv.RBD && inv.Kernel["rbd"] == "" {
 			return false
 		}
 	}

@@ -53,6 +53,10 @@ var badPreseeds = []struct {
 	{"filter that matches nothing", one + "storage:\n  ceph:\n  - find: size > 1TiB\n    find_min: 1\n", []string{"storage.ceph[0]", "failed to find"}},
 	{"disk that does not exist", strings.Replace(one, "- name: micro01\n", "- name: micro01\n  storage:\n    ceph:\n    - path: /dev/nope\n", 1), []string{"storage.ceph", "/dev/nope"}},
 	{"Ceph network the machine is not on", strings.Replace(one, "- name: micro01\n", "- name: micro01\n  storage:\n    ceph:\n    - path: loop,2G,1\n", 1) + "ceph:\n  public_network: 10.55.0.0/24\n", []string{"ceph.public_network", "no address in 10.55.0.0/24"}},
+	{"encrypted OSD on a kernel without dm_crypt", strings.Replace(one, "- name: micro01\n", "- name: micro01\n  storage:\n    ceph:\n    - path: loop,2G,1\n      encrypt: true\n", 1),
+		[]string{"systems[0].storage.ceph", "loop,2G,1 cannot be encrypted: the kernel of micro01 has no dm_crypt"}},
+	{"CephFS on a kernel without its module", strings.Replace(one, "- name: micro01\n", "- name: micro01\n  storage:\n    ceph:\n    - path: loop,2G,1\n", 1) + "ceph:\n  cephfs: true\n",
+		[]string{"systems[0].kernel", "CephFS (remote-fs) needs the kernel's ceph module, which micro01 does not have"}},
 	{"missing system", "lookup_subnet: 10.99.0.0/24\ninitiator: micro01\nsession_passphrase: x\nlookup_timeout: 2\nsystems:\n- name: micro01\n- name: micro09\n", []string{"micro09"}},
 }
 
