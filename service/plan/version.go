@@ -10,8 +10,9 @@ import (
 
 // Version is a release number read out of a service's version string. Services
 // report versions in different shapes: LXD "5.0.2" or "5.21.3 LTS", MicroOVN
-// "24.03" or "23.03.1", MicroCeph "19.2.0" or "ceph version 16.2.15 (...)
-// pacific (stable)".
+// "24.03" (the major.minor of its OVN build) or "23.03.1", MicroCeph
+// "ceph-version: 19.2.0; microceph-git: 7b8a1c2" (its Ceph's), "19.2.0" or
+// "ceph version 16.2.15 (...) pacific (stable)".
 type Version struct {
 	Major, Minor, Patch int
 	Raw                 string

@@ -17,6 +17,8 @@ func TestParseVersion(t *testing.T) {
 		{"23.03.1", "23.3.1", "23.3"},
 		{"ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)", "16.2.15", "16.2"},
 		{"19.2.0", "19.2.0", "19.2"},
+		{"ceph-version: 19.2.0; microceph-git: 7b8a1c2e4f", "19.2.0", "19.2"},
+		{"ceph-version: 16.2.15; microceph-git: 0123abc", "16.2.15", "16.2"},
 		{"0.1.0", "0.1.0", "0.1"},
 	}
 

@@ -27,6 +27,9 @@ func TestPlanBootstrap(t *testing.T) {
 		{"MonIp in PublicNet", map[string]string{"MonIp": "10.97.0.11", "PublicNet": "10.97.0.0/16"}, "10.97.0.11 10.97.0.0/16 10.97.0.0/16 false", ""},
 		{"IPv6", map[string]string{"PublicNet": "fd99::/64"}, "fd99::11 fd99::/64 fd99::/64 false", ""},
 		{"v2 only", map[string]string{"PublicNet": "10.97.0.0/24", "V2Only": "true"}, "10.97.0.11 10.97.0.0/24 10.97.0.0/24 true", ""},
+		// MicroCeph's other keys are accepted (the lab has no CRUSH zones
+		// and always starts Ceph at once).
+		{"AvailabilityZone and DeferCeph", map[string]string{"PublicNet": "10.97.0.0/24", "AvailabilityZone": "az1", "DeferCeph": "false"}, "10.97.0.11 10.97.0.0/24 10.97.0.0/24 false", ""},
 		{"foreign MonIp", map[string]string{"MonIp": "10.97.0.12"}, "", "MonIp 10.97.0.12 is not an address of this system"},
 		{"MonIp outside PublicNet", map[string]string{"MonIp": "10.99.0.11", "PublicNet": "10.97.0.0/24"}, "", "MonIp 10.99.0.11 is not in PublicNet 10.97.0.0/24"},
 		{"no address in PublicNet", map[string]string{"PublicNet": "10.50.0.0/24"}, "", "No address of this system is in PublicNet 10.50.0.0/24"},

@@ -15,6 +15,7 @@ import (
 	"github.com/canonical/microcluster/v2/state"
 
 	"github.com/microcloud-project/microcloud/test/labsvc"
+	labversion "github.com/microcloud-project/microcloud/version"
 )
 
 // Ceph is one member's lab MicroCeph.
@@ -33,10 +34,12 @@ type Ceph struct {
 
 // New builds the service for labsvc.Main.
 func New(ctx context.Context, dirs labsvc.Dirs) (*labsvc.Service, error) {
-	version, err := installedVersion(ctx)
+	cephVersion, err := installedVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
+
+	version := MicroCephVersion(cephVersion, labversion.Commit())
 
 	c := &Ceph{layout: NewLayout(dirs)}
 	for _, dir := range []string{c.layout.Conf, c.layout.Run} {

@@ -11,9 +11,7 @@ import (
 var cephVersionPattern = regexp.MustCompile(`ceph version (\d+\.\d+\.\d+)`)
 
 // ParseCephVersion reads the release out of `ceph-mon --version`
-// ("ceph version 16.2.15 (618f44…) pacific (stable)" -> "16.2.15"). The
-// daemon reports exactly that, so that a client that takes the first
-// \d+.\d+.\d+ of MicroCeph's version (as MicroCloud does) finds Ceph's.
+// ("ceph version 16.2.15 (618f44…) pacific (stable)" -> "16.2.15").
 func ParseCephVersion(out string) (string, error) {
 	m := cephVersionPattern.FindStringSubmatch(out)
 	if m == nil {
@@ -21,6 +19,17 @@ func ParseCephVersion(out string) (string, error) {
 	}
 
 	return m[1], nil
+}
+
+// MicroCephVersion is the version MicroCeph reports: its Ceph's release
+// and its own git commit ("ceph-version: 16.2.15; microceph-git: 69256ad"),
+// in the real MicroCeph's shape.
+func MicroCephVersion(ceph string, commit string) string {
+	if commit == "" {
+		commit = "unknown"
+	}
+
+	return fmt.Sprintf("ceph-version: %s; microceph-git: %s", ceph, commit)
 }
 
 // installedVersion asks the installed ceph-mon for its version.

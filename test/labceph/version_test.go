@@ -22,3 +22,9 @@ func TestParseCephVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestMicroCephVersion(t *testing.T) {
+	if got := MicroCephVersion("16.2.15", "69256ad"); got != "ceph-version: 16.2.15; microceph-git: 69256ad" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,15 +205,6 @@ func splitIPs(value string) []string {
 	}
 
 	return out
-}
-
-func localAddrs() []net.Addr {
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		return nil
-	}
-
-	return addrs
 }
 
 func writeFile(path string, data string) error {

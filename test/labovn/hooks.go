@@ -33,18 +33,14 @@ func (d *Daemon) hooks() *state.Hooks {
 	}
 }
 
-// preInit validates initConfig before anything is created, so that a bad
-// value fails the bootstrap or join cleanly.
+// preInit reads initConfig before anything is created: the encapsulation
+// IP (taken as given, like MicroOVN, which does not check that it is
+// local) and a custom CA.
 func (d *Daemon) preInit(ctx context.Context, s state.State, bootstrap bool, initConfig map[string]string) error {
 	n := d.node(s)
-	encap, err := EncapIP(initConfig, n.name, n.ip)
+	encap, err := EncapIP(initConfig, n.ip)
 	if err != nil {
 		return err
-	}
-
-	err = CheckLocalIP(encap, localAddrs())
-	if err != nil {
-		return fmt.Errorf("Invalid OVN encapsulation IP for %s: %w", n.name, err)
 	}
 
 	if bootstrap {

@@ -14,38 +14,22 @@ const (
 	keyCAKey   = "ovn-ca-key"
 )
 
-// EncapIP picks this member's Geneve encapsulation IP from initConfig:
-// "<name>.ovn-encap-ip" first, then plain "ovn-encap-ip", then the member's
-// own address. Keys of other hosts are ignored.
-func EncapIP(initConfig map[string]string, name string, fallback string) (string, error) {
-	value, key := initConfig[name+"."+keyEncapIP], name+"."+keyEncapIP
-	if value == "" {
-		value, key = initConfig[keyEncapIP], keyEncapIP
-	}
-
+// EncapIP picks this member's Geneve encapsulation IP from initConfig: the
+// plain "ovn-encap-ip", the only key MicroOVN reads, else the member's own
+// address. Per-host keys ("<name>.ovn-encap-ip", which MicroCloud also
+// sends) are ignored, as MicroOVN ignores them.
+func EncapIP(initConfig map[string]string, fallback string) (string, error) {
+	value := initConfig[keyEncapIP]
 	if value == "" {
 		return fallback, nil
 	}
 
 	ip := net.ParseIP(strings.TrimSpace(value))
 	if ip == nil {
-		return "", fmt.Errorf("initConfig %q: %q is not an IP address", key, value)
+		return "", fmt.Errorf("initConfig %q: %q is not an IP address", keyEncapIP, value)
 	}
 
 	return ip.String(), nil
-}
-
-// CheckLocalIP refuses an encapsulation IP that no interface of this machine
-// holds: OVN would register a tunnel endpoint nobody answers on.
-func CheckLocalIP(ip string, addrs []net.Addr) error {
-	want := net.ParseIP(ip)
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.Equal(want) {
-			return nil
-		}
-	}
-
-	return fmt.Errorf("Encapsulation IP %s is not an address of this machine", ip)
 }
 
 // InterfaceOf finds the interface that holds ip.

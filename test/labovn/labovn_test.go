@@ -16,17 +16,16 @@ func TestEncapIP(t *testing.T) {
 		want   string
 		err    string
 	}{
-		{"host key wins", map[string]string{"micro01.ovn-encap-ip": "10.98.0.11", "ovn-encap-ip": "10.98.0.99"}, "10.98.0.11", ""},
 		{"plain key", map[string]string{"ovn-encap-ip": "10.98.0.11"}, "10.98.0.11", ""},
-		{"other hosts ignored", map[string]string{"micro02.ovn-encap-ip": "10.98.0.12"}, "10.99.0.11", ""},
+		{"host keys ignored, as MicroOVN does", map[string]string{"micro01.ovn-encap-ip": "10.98.0.11", "micro02.ovn-encap-ip": "10.98.0.12"}, "10.99.0.11", ""},
 		{"no config", nil, "10.99.0.11", ""},
 		{"IPv6 normalised", map[string]string{"ovn-encap-ip": "fd98:0::11"}, "fd98::11", ""},
-		{"not an IP", map[string]string{"micro01.ovn-encap-ip": "ul0"}, "", `initConfig "micro01.ovn-encap-ip": "ul0" is not an IP address`},
+		{"not an IP", map[string]string{"ovn-encap-ip": "ul0"}, "", `initConfig "ovn-encap-ip": "ul0" is not an IP address`},
 	}
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := EncapIP(tc.config, "micro01", "10.99.0.11")
+			got, err := EncapIP(tc.config, "10.99.0.11")
 			if tc.err != "" {
 				if err == nil || err.Error() != tc.err {
 					t.Fatalf("err %v, want %q", err, tc.err)
@@ -39,20 +38,6 @@ func TestEncapIP(t *testing.T) {
 				t.Fatalf("got %q, %v; want %q", got, err, tc.want)
 			}
 		})
-	}
-}
-
-func TestCheckLocalIP(t *testing.T) {
-	_, n1, _ := net.ParseCIDR("10.98.0.11/24")
-	n1.IP = net.ParseIP("10.98.0.11")
-	addrs := []net.Addr{n1}
-	if CheckLocalIP("10.98.0.11", addrs) != nil {
-		t.Fatal("own IP refused")
-	}
-
-	err := CheckLocalIP("10.98.0.12", addrs)
-	if err == nil || err.Error() != "Encapsulation IP 10.98.0.12 is not an address of this machine" {
-		t.Fatalf("foreign IP: %v", err)
 	}
 }
 
@@ -73,6 +58,14 @@ func TestConnectAndEnv(t *testing.T) {
 	single := Env{CentralIPs: []string{"10.99.0.11"}, LocalIP: "10.99.0.11"}.Render()
 	if !strings.Contains(single, `OVN_INITIAL_NB="10.99.0.11"`) {
 		t.Errorf("single central env:\n%s", single)
+	}
+}
+
+func TestMicroOVNVersion(t *testing.T) {
+	for in, want := range map[string]string{"23.03.1": "23.03", "24.03": "24.03", "24.09.0-1": "24.09", "dev": "dev"} {
+		if got := MicroOVNVersion(in); got != want {
+			t.Errorf("MicroOVNVersion(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

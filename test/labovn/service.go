@@ -14,10 +14,12 @@ var APIExtensions = []string{"custom_encapsulation_ip"}
 
 // New builds the lab MicroOVN service.
 func New(ctx context.Context, dirs labsvc.Dirs) (*labsvc.Service, error) {
-	version, err := OVNVersion(ctx)
+	ovnVersion, err := OVNVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
+
+	version := MicroOVNVersion(ovnVersion)
 
 	d := &Daemon{layout: NewLayout(dirs)}
 	err = os.MkdirAll(d.layout.Run, 0o755)
@@ -42,6 +44,17 @@ func OVNVersion(ctx context.Context) (string, error) {
 	}
 
 	return ParseOVNVersion(out)
+}
+
+// MicroOVNVersion is the version MicroOVN reports for an OVN build: its
+// major.minor ("23.03.1" -> "23.03"), as the real MicroOVN does.
+func MicroOVNVersion(ovn string) string {
+	parts := strings.SplitN(ovn, ".", 3)
+	if len(parts) < 2 {
+		return ovn
+	}
+
+	return parts[0] + "." + parts[1]
 }
 
 // ParseOVNVersion reads the version from `ovn-nbctl --version`.

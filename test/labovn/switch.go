@@ -98,7 +98,14 @@ func (n *Node) attachUnderlay(ctx context.Context, encapIP string, underlayFile 
 	iface, err := InterfaceOf(encapIP)
 	if err != nil {
 		// After a switch restart the bridge's tap device is new and bare:
-		// put the recorded addresses back on it.
+		// put the recorded addresses back on it. An address that is on no
+		// interface and was never recorded is taken as given, as MicroOVN
+		// does: Geneve to it simply will not work.
+		if _, statErr := os.Stat(underlayFile); statErr != nil {
+			n.warn("Encapsulation IP " + encapIP + " is not an address of this machine: tunnels to it will not work")
+			return nil
+		}
+
 		return n.restoreUnderlay(ctx, underlayFile)
 	}
 

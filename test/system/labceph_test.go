@@ -282,10 +282,11 @@ func cephFormCluster(t *testing.T, ctx context.Context, lab *harness.Lab) time.T
 		t.Fatal(err)
 	}
 
+	// MicroCeph's shape: "ceph-version: 16.2.15; microceph-git: <commit>".
 	first := cephApp(t, lab, "micro01")
 	status, err := first.Status(ctx)
-	if err != nil || status.Version != want {
-		t.Fatalf("version %+v (%v), want %q", status, err, want)
+	if err != nil || !strings.HasPrefix(status.Version, "ceph-version: "+want+"; microceph-git: ") {
+		t.Fatalf("version %+v (%v), want MicroCeph's shape with %q", status, err, want)
 	}
 
 	address := harness.MgmtIP("micro01") + ":7443"
