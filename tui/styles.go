@@ -23,10 +23,21 @@ type styles struct {
 // Styles is the TUI's palette.
 var Styles = newStyles()
 
+// DisableColor turns colours off for the rest of the run, as NO_COLOR
+// does (--no-color).
+func DisableColor() {
+	_ = os.Setenv("NO_COLOR", "1")
+	Styles = plainStyles()
+}
+
+func plainStyles() styles {
+	plain := lipgloss.NewStyle()
+	return styles{plain, plain, plain, plain, plain, plain, plain, plain.Bold(true), plain.Bold(true)}
+}
+
 func newStyles() styles {
 	if os.Getenv("NO_COLOR") != "" {
-		plain := lipgloss.NewStyle()
-		return styles{plain, plain, plain, plain, plain, plain, plain, plain.Bold(true), plain.Bold(true)}
+		return plainStyles()
 	}
 
 	return styles{

@@ -24,8 +24,9 @@ systems are the new machines (this machine, a member, is its initiator and not a
 them). Run the same file on the new machines, or 'microcloud join'. Each new machine
 joins MicroCloud, MicroOVN, MicroCeph and LXD with its own uplink, underlay and disks;
 running the same command again after a failure finishes the job.`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: preseedArgs(&opts.preseed),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.preseed = preseedPath(opts.preseed, args)
 			if opts.preseed == "" {
 				return errors.New("microcloud add needs --preseed FILE: the interactive and --auto ways of adding machines are not built yet")
 			}
@@ -45,7 +46,7 @@ running the same command again after a failure finishes the job.`,
 	}
 
 	f := cmd.Flags()
-	f.StringVar(&opts.preseed, "preseed", "", "read the new machines and their settings from a preseed file ('-' for standard input)")
+	preseedFlag(f, &opts.preseed, "read the new machines and their settings from a preseed file (standard input when no file or '-' is given)")
 	f.StringVar(&opts.passphrase, "passphrase", "", "the session passphrase (default: the file's session_passphrase)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "stop before changing anything; print the plan and the equivalent preseed")
 	return cmd

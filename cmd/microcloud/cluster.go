@@ -85,7 +85,8 @@ func newClusterRemoveCommand(g *globals) *cobra.Command {
 		Short: "Remove a member from MicroCloud's own cluster only (see 'microcloud remove')",
 		Long: `Removes a member from MicroCloud's own cluster only: LXD, MicroOVN and MicroCeph
 keep it. To remove a machine from every service, use 'microcloud remove NAME'.`,
-		Args: exactArgs(1, "the name of one member"),
+		Args:              exactArgs(1, "the name of one member"),
+		ValidArgsFunction: completeMembers(g, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := g.client()
 			if err != nil {

@@ -26,7 +26,7 @@ func newWaitReadyCommand(g *globals) *cobra.Command {
 		},
 	}
 
-	cmd.Flags().DurationVarP(&opts.timeout, "timeout", "t", 0, "how long to wait (for example 90s or 5m; 0 waits forever)")
+	durationFlag(cmd.Flags(), &opts.timeout, "timeout", "t", 0, "how long to wait (seconds, or for example 90s or 5m; 0 waits forever)")
 	return cmd
 }
 

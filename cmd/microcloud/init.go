@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/microcloud-project/microcloud/lifecycle"
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -41,20 +42,21 @@ func newInitCommand(g *globals) *cobra.Command {
 file on every machine: the others act as joiners) or --auto. Running the same command
 again after a failure finishes the job. --dry-run stops before changing anything and
 prints the plan and the equivalent preseed.`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: preseedArgs(&opts.preseed),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.preseed = preseedPath(opts.preseed, args)
 			return runInit(cmd.Context(), g, opts)
 		},
 	}
 
 	f := cmd.Flags()
-	f.StringVar(&opts.preseed, "preseed", "", "read the setup from a preseed file ('-' for standard input)")
+	preseedFlag(f, &opts.preseed, "read the setup from a preseed file (standard input when no file or '-' is given)")
 	f.BoolVar(&opts.auto, "auto", false, "no questions: take every machine that joins within --lookup-timeout and sensible defaults")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "stop before changing anything; print the plan and the equivalent preseed")
 	f.StringVar(&opts.passphrase, "passphrase", "", "the session passphrase (default: four random words; preseed: session_passphrase)")
 	f.StringVar(&opts.address, "address", "", "this machine's address for MicroCloud (default: the only global address)")
-	f.DurationVar(&opts.lookupTimeout, "lookup-timeout", time.Minute, "how long to wait for the other machines")
-	f.DurationVar(&opts.sessionTimeout, "session-timeout", time.Hour, "how long the discovery session may last (at most 1h)")
+	durationFlag(f, &opts.lookupTimeout, "lookup-timeout", "", time.Minute, "how long to wait for the other machines (seconds, or a duration such as 2m)")
+	durationFlag(f, &opts.sessionTimeout, "session-timeout", "", time.Hour, "how long the discovery session may last (seconds, or a duration; at most 1h)")
 	f.StringVar(&opts.ipv4Gateway, "ovn-ipv4-gateway", "", "--auto: the uplink network's IPv4 gateway (CIDR, e.g. 10.0.0.1/24)")
 	f.StringVar(&opts.ipv4Range, "ovn-ipv4-range", "", "--auto: addresses on the uplink for OVN routers (first-last)")
 	f.StringVar(&opts.ipv6Gateway, "ovn-ipv6-gateway", "", "--auto: the uplink network's IPv6 gateway (CIDR)")
@@ -96,6 +98,34 @@ func runInit(ctx context.Context, g *globals, opts *initOptions) error {
 	}
 
 	return (&lifecycle.Pipeline{Env: env, Planner: planner, Options: lifecycle.Options{DryRun: opts.dryRun}}).Run(ctx)
+}
+
+// preseedFlag defines --preseed: "--preseed FILE", "--preseed=FILE", or
+// "--preseed" alone (or "-") for standard input, the 1.x form.
+func preseedFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVar(p, "preseed", "", usage)
+	f.Lookup("preseed").NoOptDefVal = "-"
+}
+
+// preseedArgs allows the one argument that "--preseed FILE" leaves when the
+// flag takes no value of its own (it reads standard input then).
+func preseedArgs(preseed *string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if *preseed == "-" && len(args) == 1 {
+			return nil
+		}
+
+		return exactArgs(0, "no arguments")(cmd, args)
+	}
+}
+
+// preseedPath is the file "--preseed FILE" names, or what the flag holds.
+func preseedPath(preseed string, args []string) string {
+	if preseed == "-" && len(args) == 1 {
+		return args[0]
+	}
+
+	return preseed
 }
 
 // readPreseed reads the file, or standard input for "-".

@@ -31,6 +31,6 @@ Compare the fingerprints both sides show before selecting.`,
 	cmd.Flags().StringVar(&opts.Passphrase, "passphrase", "", "the passphrase the initiator shows (asked for when omitted)")
 	cmd.Flags().StringVar(&opts.Address, "address", "", "this machine's address for MicroCloud (default: the only global address)")
 	cmd.Flags().StringVar(&opts.InitiatorAddress, "initiator-address", "", "contact the initiator at this address instead of using multicast")
-	cmd.Flags().DurationVar(&opts.Timeout, "session-timeout", time.Hour, "give up after this long (at most 1h)")
+	durationFlag(cmd.Flags(), &opts.Timeout, "session-timeout", "", time.Hour, "give up after this long (seconds, or a duration; at most 1h)")
 	return cmd
 }

@@ -29,6 +29,7 @@ type globals struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	stateDir string
+	noColor  bool
 }
 
 // client connects to the local microcloudd.
@@ -91,14 +92,21 @@ func newRootCommand(g *globals) *cobra.Command {
 and MicroCeph): it finds the machines, lets you choose their networks and disks,
 then clusters every service and configures LXD storage, networks and profiles.
 It drives microcloudd, the daemon that runs on every machine.`,
-		Version:           version.Version(),
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Version:       version.Version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// 'microcloud completion bash|zsh|fish' (and powershell).
+		CompletionOptions: cobra.CompletionOptions{},
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if g.noColor {
+				tui.DisableColor()
+			}
+		},
 	}
 
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.stateDir, "state-dir", service.DefaultMicroCloudStateDir(), "microcloudd's state directory")
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colours (as NO_COLOR=1 does)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())
 	})
@@ -117,6 +125,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newPreseedCommand(g),
 	)
 
+	completeFormats(root)
 	return root
 }
 

@@ -22,7 +22,8 @@ A machine that runs instances is refused unless --force. A machine that does not
 is removed only with --force, without contacting it: its monitor, OSDs, chassis and
 OVN raft seats are dropped by the surviving members. If a step fails, running the same
 command again finishes the job.`,
-		Args: minArgs(1, "the names of the members to remove"),
+		Args:              minArgs(1, "the names of the members to remove"),
+		ValidArgsFunction: completeMembers(g, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			local, err := g.client()
 			if err != nil {
