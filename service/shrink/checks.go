@@ -18,6 +18,8 @@ type Inventory struct {
 	Running map[string][]string
 	// Reachable says which of the members to remove answer.
 	Reachable map[string]bool
+	// OSDs are Ceph's OSDs, where the cloud has MicroCeph.
+	OSDs []microceph.Disk
 }
 
 // serviceOrder is the order of removal: LXD first, MicroCloud last, so that
@@ -70,6 +72,10 @@ func Check(inv Inventory, names []string, local string, force bool) error {
 		}
 	}
 
+	if lost := lastOSDs(inv.OSDs, seen); len(lost) > 0 && !force {
+		return fmt.Errorf("Removing %s takes the last OSDs of Ceph (%s): their data would go with them; use --force to remove anyway", strings.Join(names, ", "), osdNames(lost))
+	}
+
 	for _, name := range names {
 		if !inv.Reachable[name] && !force {
 			return fmt.Errorf("%s is not reachable: if it is gone for good, remove it with --force (nothing on it is contacted)", name)
@@ -82,6 +88,21 @@ func Check(inv Inventory, names []string, local string, force bool) error {
 	}
 
 	return nil
+}
+
+// lastOSDs lists the OSDs when every one of them is on a removed member.
+func lastOSDs(osds []microceph.Disk, removed map[string]bool) []int64 {
+	var ids []int64
+	for _, d := range osds {
+		if !removed[d.Location] {
+			return nil
+		}
+
+		ids = append(ids, d.OSD)
+	}
+
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
 }
 
 // remaining lists the members that are not removed.

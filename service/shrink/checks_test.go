@@ -71,6 +71,20 @@ func TestCheckLastMachine(t *testing.T) {
 	}
 }
 
+func TestCheckLastOSDs(t *testing.T) {
+	inv := inventory()
+	inv.OSDs = []microceph.Disk{{OSD: 4, Location: "micro02"}, {OSD: 2, Location: "micro03"}}
+	err := Check(inv, []string{"micro02", "micro03"}, "micro01", false)
+	if err == nil || err.Error() != "Removing micro02, micro03 takes the last OSDs of Ceph (osd.2, osd.4): their data would go with them; use --force to remove anyway" {
+		t.Fatalf("error %v", err)
+	}
+
+	inv.Reachable["micro03"] = true
+	if err := Check(inv, []string{"micro03"}, "micro01", false); err != nil {
+		t.Fatalf("one of two OSD hosts: %v", err)
+	}
+}
+
 func TestCheckLastMember(t *testing.T) {
 	inv := inventory()
 	inv.Members[types.MicroOVN] = map[string]string{"micro02": "10.0.0.2"}

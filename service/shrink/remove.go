@@ -83,6 +83,18 @@ func (r *Remover) Inventory(ctx context.Context, names []string) (Inventory, err
 		inv.Reachable[name] = r.Services.Reachable(ctx, name)
 	}
 
+	if _, ok := inv.Members[types.MicroCeph]; ok {
+		ceph, err := r.Services.Ceph(ctx, r.Local)
+		if err != nil {
+			return inv, err
+		}
+
+		inv.OSDs, err = ceph.OSDs(ctx)
+		if err != nil {
+			return inv, fmt.Errorf("Failed to list Ceph's OSDs: %w", err)
+		}
+	}
+
 	if _, ok := inv.Members[types.LXD]; ok {
 		lc, err := r.Services.LXD(ctx, r.Local)
 		if err != nil {
@@ -164,8 +176,8 @@ func (r *Remover) removeOne(ctx context.Context, inv Inventory, name string) err
 	return nil
 }
 
-// removeMember removes the member from one service's cluster; forced for a
-// dead member, whose hooks cannot run.
+// removeMemberOf removes the member from one service's cluster; forced for
+// a dead member, whose hooks cannot run.
 func (r *Remover) removeMemberOf(ctx context.Context, inv Inventory, t types.ServiceType, name string, force bool) error {
 	if _, ok := inv.Members[t][name]; !ok {
 		return nil
