@@ -23,7 +23,7 @@ build_pkgs=(gcc libc6-dev pkg-config libuv1-dev liblz4-dev libsqlite3-dev binuti
 # the offline instance image, and tmux for driving the TUI in tests.
 lab_pkgs=(lxd lxd-client iproute2 iptables busybox-static dnsmasq-base
 	ovn-central ovn-host openvswitch-switch openvswitch-common
-	ceph-mon ceph-osd ceph-mgr ceph-common uuid-runtime
+	ceph-mon ceph-osd ceph-mgr ceph-mds ceph-common uuid-runtime
 	tmux procps psmisc util-linux kmod iputils-ping xz-utils)
 
 log() { printf 'deps: %s\n' "$*" >&2; }

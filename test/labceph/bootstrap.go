@@ -82,7 +82,7 @@ func (c *Ceph) postBootstrap(ctx context.Context, s state.State, initConfig map[
 			}
 		}
 
-		for _, svc := range []string{svcMon, svcMgr} {
+		for _, svc := range []string{svcMon, svcMgr, svcMDS} {
 			err := addService(ctx, tx, name, svc)
 			if err != nil {
 				return err
@@ -134,6 +134,15 @@ func (c *Ceph) postBootstrap(ctx context.Context, s state.State, initConfig map[
 	}
 
 	err = c.mgrProc(name).Start()
+	if err != nil {
+		return err
+	}
+
+	err = c.createMDS(ctx, name)
+	if err == nil {
+		err = c.mdsProc(name).Start()
+	}
+
 	if err != nil {
 		return err
 	}

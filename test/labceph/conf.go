@@ -95,6 +95,9 @@ func RenderConf(p ConfParams, l Layout) string {
 	line("mgr standby modules = false")
 	line("")
 
+	daemon("mds", "mds data", filepath.Join(l.Data, "mds", "$cluster-$id"))
+	line("")
+
 	daemon("osd", "osd data", filepath.Join(l.Data, "osd", "$cluster-$id"))
 	line("osd objectstore = bluestore")
 	line("osd memory target = %d", osdMemoryTarget)

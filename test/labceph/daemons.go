@@ -39,6 +39,8 @@ func (c *Ceph) monProc(name string, addrVec string) labsvc.Proc {
 
 func (c *Ceph) mgrProc(name string) labsvc.Proc { return c.proc("mgr", name) }
 
+func (c *Ceph) mdsProc(name string) labsvc.Proc { return c.proc("mds", name) }
+
 func (c *Ceph) osdProc(id int64) labsvc.Proc { return c.proc("osd", strconv.FormatInt(id, 10)) }
 
 func markDone(dir string) error {
@@ -61,6 +63,10 @@ func (c *Ceph) ensureDaemons(st ClusterState, member string) error {
 
 	if st.Runs(member, svcMgr) && isDone(c.layout.MgrDir(member)) {
 		procs = append(procs, c.mgrProc(member))
+	}
+
+	if st.Runs(member, svcMDS) && isDone(c.layout.MDSDir(member)) {
+		procs = append(procs, c.mdsProc(member))
 	}
 
 	for _, d := range st.DisksOf(member) {

@@ -24,6 +24,7 @@ const (
 const (
 	svcMon = "mon"
 	svcMgr = "mgr"
+	svcMDS = "mds"
 	svcOSD = "osd"
 )
 

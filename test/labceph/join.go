@@ -38,7 +38,7 @@ func (c *Ceph) postJoin(ctx context.Context, s state.State, _ map[string]string)
 	var roles []string
 	err = s.Database().Transaction(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		roles = nil
-		for _, svc := range []string{svcMon, svcMgr} {
+		for _, svc := range []string{svcMon, svcMgr, svcMDS} {
 			n, err := countService(ctx, tx, svc)
 			if err != nil {
 				return err
@@ -90,6 +90,12 @@ func (c *Ceph) postJoin(ctx context.Context, s state.State, _ map[string]string)
 			err = c.createMgr(ctx, name)
 			if err == nil {
 				err = c.mgrProc(name).Start()
+			}
+
+		case svcMDS:
+			err = c.createMDS(ctx, name)
+			if err == nil {
+				err = c.mdsProc(name).Start()
 			}
 		}
 

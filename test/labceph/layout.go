@@ -46,6 +46,9 @@ func (l Layout) AdminKeyring() string { return filepath.Join(l.Conf, "ceph.clien
 // MonDir is a monitor's data directory ("mon data" in ceph.conf).
 func (l Layout) MonDir(name string) string { return filepath.Join(l.Data, "mon", "ceph-"+name) }
 
+// MDSDir is a metadata server's data directory.
+func (l Layout) MDSDir(name string) string { return filepath.Join(l.Data, "mds", "ceph-"+name) }
+
 // MgrDir is a manager's data directory.
 func (l Layout) MgrDir(name string) string { return filepath.Join(l.Data, "mgr", "ceph-"+name) }
 

@@ -100,6 +100,33 @@ func (c *Ceph) createMgr(ctx context.Context, name string) error {
 	return markDone(dir)
 }
 
+// createMDS makes a metadata server's data directory and key. MicroCeph
+// runs an MDS on each of the first three hosts, standing by until a CephFS
+// exists (LXD creates one for remote-fs).
+func (c *Ceph) createMDS(ctx context.Context, name string) error {
+	dir := c.layout.MDSDir(name)
+	if isDone(dir) {
+		return nil
+	}
+
+	keyring, err := c.ceph(ctx, "auth", "get-or-create", "mds."+name, "mon", "allow profile mds", "mgr", "allow profile mds", "mds", "allow *", "osd", "allow *")
+	if err != nil {
+		return fmt.Errorf("Failed to create the key of mds.%s: %w", name, err)
+	}
+
+	err = os.MkdirAll(dir, 0o750)
+	if err != nil {
+		return err
+	}
+
+	err = os.WriteFile(filepath.Join(dir, "keyring"), []byte(keyring+"\n"), 0o600)
+	if err != nil {
+		return err
+	}
+
+	return markDone(dir)
+}
+
 // mkdirAll creates dir and returns it (for use in expressions); an error
 // shows up at the next use of the directory.
 func mkdirAll(dir string) string {

@@ -25,8 +25,8 @@ type EnableService struct {
 // cluster that lost a monitor host gets back to three.
 func (c *Ceph) serviceEnable(s state.State, r *http.Request) response.Response {
 	svc := mux.Vars(r)["service"]
-	if svc != svcMon && svc != svcMgr {
-		return response.BadRequest(fmt.Errorf("The lab's MicroCeph enables only %s and %s, not %q", svcMon, svcMgr, svc))
+	if svc != svcMon && svc != svcMgr && svc != svcMDS {
+		return response.BadRequest(fmt.Errorf("The lab's MicroCeph enables only %s, %s and %s, not %q", svcMon, svcMgr, svcMDS, svc))
 	}
 
 	var req EnableService
@@ -75,6 +75,12 @@ func (c *Ceph) serviceEnable(s state.State, r *http.Request) response.Response {
 		err = c.createMgr(r.Context(), name)
 		if err == nil {
 			err = c.mgrProc(name).Start()
+		}
+
+	case svcMDS:
+		err = c.createMDS(r.Context(), name)
+		if err == nil {
+			err = c.mdsProc(name).Start()
 		}
 	}
 

@@ -136,7 +136,7 @@ func (c *Ceph) preRemove(ctx context.Context, s state.State, force bool) error {
 		}
 	}
 
-	for _, dir := range []string{"mon", "mgr", "osd", "tmp"} {
+	for _, dir := range []string{"mon", "mgr", "mds", "osd", "tmp"} {
 		_ = os.RemoveAll(filepath.Join(c.layout.Data, dir))
 	}
 

@@ -328,6 +328,17 @@ func TestInitFullStack(t *testing.T) {
 	t.Logf("3-node full-stack init: %s", took.Round(100*time.Millisecond))
 	assertCloud(t, lab, spec)
 
+	// As MicroCeph does: a metadata server on each of the first three
+	// hosts, standing by for a CephFS.
+	harness.Eventually(t, time.Minute, time.Second, "three MDS standing by", func() error {
+		stat := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "mds", "stat")
+		if !strings.Contains(stat, "3 up:standby") {
+			return fmt.Errorf("%s", stat)
+		}
+
+		return nil
+	})
+
 	importImage(t, lab)
 	launch(t, lab, "micro02")
 	target := launch(t, lab, "micro03")

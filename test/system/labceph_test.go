@@ -329,7 +329,7 @@ func cephFormCluster(t *testing.T, ctx context.Context, lab *harness.Lab) time.T
 		got = append(got, s.Service+"@"+s.Location)
 	}
 
-	want = "mgr@micro01 mgr@micro02 mgr@micro03 mon@micro01 mon@micro02 mon@micro03"
+	want = "mds@micro01 mds@micro02 mds@micro03 mgr@micro01 mgr@micro02 mgr@micro03 mon@micro01 mon@micro02 mon@micro03"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("services %v, want %s", got, want)
 	}
