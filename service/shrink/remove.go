@@ -283,7 +283,17 @@ func (r *Remover) removeCeph(ctx context.Context, inv Inventory, name string, de
 	return r.replaceMon(ctx, ceph, inv.Members[types.MicroCeph], name)
 }
 
-// replaceMon starts a monitor on a member without one when fewer than three
+// cephTopUps are the Ceph daemons MicroCeph runs on three hosts, with how
+// removal names them: monitors (their quorum), managers and metadata
+// servers (CephFS).
+var cephTopUps = []struct{ service, what, why string }{
+	{"mon", "a monitor", "so that three monitors keep Ceph's quorum"},
+	{"mgr", "a manager", "so that a standby manager remains"},
+	{"mds", "a metadata server", "so that CephFS keeps its standbys"},
+}
+
+// replaceMon starts, for each of monitors, managers and metadata servers
+// that the cluster runs, one on a member without one while fewer than three
 // remain: three monitors keep a quorum through the loss of one, two do not.
 func (r *Remover) replaceMon(ctx context.Context, ceph Ceph, members map[string]string, name string) error {
 	services, err := ceph.Services(ctx)
@@ -291,16 +301,27 @@ func (r *Remover) replaceMon(ctx context.Context, ceph Ceph, members map[string]
 		return err
 	}
 
-	var have []string
-	for _, s := range services {
-		if s.Service == "mon" && s.Location != name {
-			have = append(have, s.Location)
+	for _, top := range cephTopUps {
+		var have []string
+		runs := false
+		for _, s := range services {
+			if s.Service == top.service {
+				runs = true
+				if s.Location != name {
+					have = append(have, s.Location)
+				}
+			}
 		}
+
+		if !runs {
+			continue
+		}
+
+		r.topUp(members, name, have, func(m string) error { return ceph.EnableService(ctx, m, top.service) },
+			"MicroCeph could not start "+top.what+" on %s: %v",
+			"  MicroCeph: started "+top.what+" on %s, "+top.why)
 	}
 
-	r.topUp(members, name, have, func(m string) error { return ceph.EnableService(ctx, m, "mon") },
-		"A Ceph monitor could not be started on %s: %v",
-		"  MicroCeph: started a monitor on %s, so that three monitors keep Ceph's quorum")
 	return nil
 }
 
