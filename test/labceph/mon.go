@@ -77,41 +77,26 @@ func (c *Ceph) startMon(ctx context.Context, name string, addrVec string) error 
 
 // createMgr makes a manager's data directory with its own key.
 func (c *Ceph) createMgr(ctx context.Context, name string) error {
-	dir := c.layout.MgrDir(name)
-	if isDone(dir) {
-		return nil
-	}
-
-	keyring, err := c.ceph(ctx, "auth", "get-or-create", "mgr."+name, "mon", "allow profile mgr", "osd", "allow *", "mds", "allow *")
-	if err != nil {
-		return fmt.Errorf("Failed to create the key of mgr.%s: %w", name, err)
-	}
-
-	err = os.MkdirAll(dir, 0o750)
-	if err != nil {
-		return err
-	}
-
-	err = os.WriteFile(filepath.Join(dir, "keyring"), []byte(keyring+"\n"), 0o600)
-	if err != nil {
-		return err
-	}
-
-	return markDone(dir)
+	return c.createKeyed(ctx, c.layout.MgrDir(name), "mgr."+name, "mon", "allow profile mgr", "osd", "allow *", "mds", "allow *")
 }
 
 // createMDS makes a metadata server's data directory and key. MicroCeph
 // runs an MDS on each of the first three hosts, standing by until a CephFS
 // exists (LXD creates one for remote-fs).
 func (c *Ceph) createMDS(ctx context.Context, name string) error {
-	dir := c.layout.MDSDir(name)
+	return c.createKeyed(ctx, c.layout.MDSDir(name), "mds."+name, "mon", "allow profile mds", "mgr", "allow profile mds", "mds", "allow *", "osd", "allow *")
+}
+
+// createKeyed makes a daemon's data directory holding its own key, with
+// these capabilities; a directory that is already complete is kept.
+func (c *Ceph) createKeyed(ctx context.Context, dir string, entity string, caps ...string) error {
 	if isDone(dir) {
 		return nil
 	}
 
-	keyring, err := c.ceph(ctx, "auth", "get-or-create", "mds."+name, "mon", "allow profile mds", "mgr", "allow profile mds", "mds", "allow *", "osd", "allow *")
+	keyring, err := c.ceph(ctx, append([]string{"auth", "get-or-create", entity}, caps...)...)
 	if err != nil {
-		return fmt.Errorf("Failed to create the key of mds.%s: %w", name, err)
+		return fmt.Errorf("Failed to create the key of %s: %w", entity, err)
 	}
 
 	err = os.MkdirAll(dir, 0o750)
