@@ -181,7 +181,7 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 		// A join an interrupted run started goes on without it (LXD joins
 		// in the background): the system already calls itself clustered
 		// and only needs time to appear among the members.
-		st, err := svc.Status(ctx)
+		st, err := e.answering(ctx, s.Name, t, svc)
 		if err != nil {
 			return e.fail(s.Name, t, err)
 		}
@@ -338,6 +338,33 @@ func (e *Executor) stillJoined(ctx context.Context, leader service.Service, s pl
 
 	// Still listed: the join below says what the service makes of it.
 	return false
+}
+
+// answering is a joiner's service state, waiting up to JoinSettle for a
+// service that does not answer yet: one that a join cut short reset is
+// restarting (its state directory is recreated), and comes back.
+func (e *Executor) answering(ctx context.Context, name string, t types.ServiceType, svc service.Service) (types.ServiceState, error) {
+	st, err := svc.Status(ctx)
+	if err == nil {
+		return st, nil
+	}
+
+	e.report(name, t, report.Running, "waiting for it to answer (restarting)")
+	deadline := time.Now().Add(e.Timing.JoinSettle)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return st, ctx.Err()
+		case <-time.After(e.Timing.MemberPoll):
+		}
+
+		st, err = svc.Status(ctx)
+		if err == nil {
+			return st, nil
+		}
+	}
+
+	return st, fmt.Errorf("%w (no answer within %s)", err, e.Timing.JoinSettle)
 }
 
 // settledUnclustered reports whether a service answers as unclustered

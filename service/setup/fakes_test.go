@@ -32,6 +32,8 @@ type fakeService struct {
 	cluster   *fakeCluster
 	// joinErr fails this system's join.
 	joinErr error
+	// down is how many more status calls fail (a service restarting).
+	down int
 }
 
 type fakeCluster struct {
@@ -49,6 +51,11 @@ func (f *fakeService) Type() types.ServiceType { return f.typ }
 func (f *fakeService) Status(context.Context) (types.ServiceState, error) {
 	f.cluster.mu.Lock()
 	defer f.cluster.mu.Unlock()
+	if f.down > 0 {
+		f.down--
+		return types.ServiceState{}, fmt.Errorf("%s is not available on %s: no control socket", f.typ, f.name)
+	}
+
 	return types.ServiceState{Type: f.typ, Present: true, Clustered: f.clustered, Extensions: f.cluster.extensions}, nil
 }
 

@@ -142,6 +142,35 @@ func TestMicroOVNJoinFailureNamesTheSystem(t *testing.T) {
 	}
 }
 
+// A joiner whose MicroOVN is restarting (a join cut short reset it) is
+// waited for, then joined; one that never comes back fails, named.
+func TestMicroOVNJoinWaitsForARestartingService(t *testing.T) {
+	cloud := newFakeCloud("a", "b", "c")
+	cloud.services[types.MicroOVN]["c"].down = 5
+	e, ev := newExecutor(fullPlan(), cloud)
+	err := e.microovn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if got := cloud.clusters[types.MicroOVN].joined(); got != "b,c" && got != "c,b" {
+		t.Fatalf("joins %v", cloud.clusters[types.MicroOVN].joins)
+	}
+
+	if !strings.Contains(ev.String(), "c MicroOVN: waiting for it to answer (restarting)") {
+		t.Fatalf("events:\n%s", ev.String())
+	}
+
+	cloud = newFakeCloud("a", "b", "c")
+	cloud.services[types.MicroOVN]["c"].down = 1 << 30
+	e, _ = newExecutor(fullPlan(), cloud)
+	err = e.microovn(context.Background())
+	var step *StepError
+	if !errors.As(err, &step) || step.System != "c" || !strings.Contains(err.Error(), "no answer within") {
+		t.Fatalf("err %v", err)
+	}
+}
+
 func TestMicroCephPhase(t *testing.T) {
 	cloud := newFakeCloud("a", "b", "c")
 	p := fullPlan()
