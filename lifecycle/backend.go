@@ -30,6 +30,10 @@ type Backend interface {
 	// every system is a member already).
 	GatherFacts(ctx context.Context, initiator string, names []string, members map[string]string, session Session, notify func(string)) (plan.Facts, error)
 
+	// Cloud reads what the running MicroCloud has (its pools and
+	// networks), which growing it follows.
+	Cloud(ctx context.Context, members map[string]string) (*plan.Cloud, error)
+
 	// Executor prepares a run of a validated plan.
 	Executor(p plan.Plan, facts plan.Facts, members map[string]string, session Session) Execution
 }
@@ -116,6 +120,11 @@ func (d DaemonBackend) GatherFacts(ctx context.Context, initiator string, names 
 	}
 
 	return setup.GatherFacts(ctx, d.Local, initiator, names, members, peers, notify)
+}
+
+// Cloud implements Backend.
+func (d DaemonBackend) Cloud(ctx context.Context, members map[string]string) (*plan.Cloud, error) {
+	return setup.ReadCloud(ctx, d.Local, members)
 }
 
 // Executor implements Backend.

@@ -178,6 +178,15 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 		return fail(err)
 	}
 
+	// Growing a cloud, its pools and networks decide what the new members
+	// are asked and given.
+	if pl.Mode() == plan.ModeAdd {
+		facts.Cloud, err = env.Backend.Cloud(ctx, members)
+		if err != nil {
+			return fail(err)
+		}
+	}
+
 	p, err := pl.Plan(ctx, env, systems, facts)
 	if err != nil {
 		return fail(err)

@@ -86,6 +86,10 @@ func (b *fakeBackend) GatherFacts(_ context.Context, _ string, names []string, _
 	return b.facts, b.gatherErr
 }
 
+func (b *fakeBackend) Cloud(context.Context, map[string]string) (*plan.Cloud, error) {
+	return &plan.Cloud{}, nil
+}
+
 func (b *fakeBackend) Executor(plan.Plan, plan.Facts, map[string]string, Session) Execution {
 	return fakeExecution{b}
 }

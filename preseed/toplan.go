@@ -2,7 +2,6 @@ package preseed
 
 import (
 	"net"
-	"sort"
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -95,28 +94,18 @@ func planOVN(f *File, facts plan.Facts, p *plan.Plan) {
 		DNSServers:  plan.SplitDNSServers(f.OVN.DNSServers),
 	}
 
+	// Growing a cloud, the members' uplink name and underlay subnet are
+	// the defaults.
 	for i := range p.Systems {
 		s := &p.Systems[i]
 		if s.UplinkInterface == "" {
-			s.UplinkInterface = firstUplink(facts.Systems[s.Name])
+			s.UplinkInterface = plan.DefaultUplink(facts, s.Name)
+		}
+
+		if s.UnderlayIP == "" && p.Mode == plan.ModeAdd {
+			s.UnderlayIP = facts.Cloud.UnderlayFor(facts, s.Name)
 		}
 	}
-}
-
-func firstUplink(sf plan.SystemFacts) string {
-	var names []string
-	for _, iface := range sf.Inventory.Interfaces {
-		if iface.Uplink.Eligible {
-			names = append(names, iface.Name)
-		}
-	}
-
-	if len(names) == 0 {
-		return ""
-	}
-
-	sort.Strings(names)
-	return names[0]
 }
 
 // clustered reports whether a service already forms a cluster on the
@@ -146,7 +135,11 @@ func planStorage(f *File, facts plan.Facts, p *plan.Plan, ps *problems) {
 	}
 
 	p.LocalPool = &plan.LocalPool{Driver: plan.DriverDir}
-	if len(chosen.local) > 0 {
+	switch {
+	case p.Mode == plan.ModeAdd && facts.Cloud != nil && facts.Cloud.LocalDriver != "":
+		// The cloud's pool decides: a ZFS one needs a disk per new member.
+		p.LocalPool.Driver = facts.Cloud.LocalDriver
+	case len(chosen.local) > 0:
 		p.LocalPool.Driver = plan.DriverZFS
 	}
 
@@ -154,7 +147,7 @@ func planStorage(f *File, facts plan.Facts, p *plan.Plan, ps *problems) {
 		p.Ceph = &plan.Ceph{
 			PublicNetwork:   f.Ceph.PublicNetwork,
 			InternalNetwork: f.Ceph.InternalNetwork,
-			CephFS:          f.Ceph.CephFS,
+			CephFS:          f.Ceph.CephFS || (facts.Cloud != nil && facts.Cloud.RemoteFS),
 		}
 	}
 }

@@ -120,6 +120,10 @@ func (p *Plan) Sort() {
 // already clustered) and inventory (interfaces, disks, eligibility).
 type Facts struct {
 	Systems map[string]SystemFacts `json:"systems"`
+
+	// Cloud is what the running MicroCloud has, when a run grows one
+	// (nil otherwise).
+	Cloud *Cloud `json:"cloud,omitempty"`
 }
 
 // SystemFacts are one system's facts.

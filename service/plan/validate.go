@@ -124,7 +124,9 @@ func validateUplinks(p Plan, f Facts, add func(string, string, ...any)) {
 	for _, s := range p.Systems {
 		path := sysPath(s, "ovn_uplink_interface")
 		if s.UplinkInterface == "" {
-			if withUplink > 0 || p.Mode == ModeInit {
+			// A new member of a cloud with OVN networks needs one too: LXD
+			// asks each member for the uplink's parent.
+			if withUplink > 0 || p.Mode == ModeInit || (f.Cloud != nil && f.Cloud.OVN) {
 				add(path, "missing: every system needs an uplink interface for OVN")
 			}
 
