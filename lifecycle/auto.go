@@ -13,6 +13,8 @@ import (
 // the passphrase within the lookup window, and plan.Auto's defaults. A
 // resumed run keeps the machines that already joined.
 type Auto struct {
+	// Add is `microcloud add --auto`: the joiners grow this member's cloud.
+	Add            bool
 	Passphrase     string
 	Address        string
 	LookupTimeout  time.Duration
@@ -20,17 +22,40 @@ type Auto struct {
 	Options        plan.AutoOptions
 
 	addresses map[string]string
+	joining   map[string]string
+	members   map[string]string
 }
 
-// Mode implements Planner: --auto forms a new cloud.
-func (a *Auto) Mode() plan.Mode { return plan.ModeInit }
+// Mode implements Planner: init --auto forms a new cloud, add --auto
+// grows one.
+func (a *Auto) Mode() plan.Mode {
+	if a.Add {
+		return plan.ModeAdd
+	}
 
-// Check implements Planner: --auto resumes whatever was done.
-func (a *Auto) Check(*Env, map[string]string) error { return nil }
+	return plan.ModeInit
+}
 
-// Session implements Planner: --auto always looks for machines.
-func (a *Auto) Session(context.Context, *Env, map[string]string) (*types.SessionStart, error) {
-	return &types.SessionStart{Passphrase: a.Passphrase, Address: a.Address, Timeout: a.SessionTimeout}, nil
+// Check implements Planner: init --auto resumes whatever was done; add
+// --auto needs a cloud to grow.
+func (a *Auto) Check(_ *Env, members map[string]string) error {
+	if a.Add && len(members) == 0 {
+		return ErrNotAMember
+	}
+
+	a.members = members
+	return nil
+}
+
+// Session implements Planner: --auto always looks for machines; growing a
+// cloud, on this member's MicroCloud address unless --address says.
+func (a *Auto) Session(_ context.Context, env *Env, members map[string]string) (*types.SessionStart, error) {
+	address := a.Address
+	if a.Add && address == "" {
+		address = members[env.Hostname]
+	}
+
+	return &types.SessionStart{Passphrase: a.Passphrase, Address: address, Timeout: a.SessionTimeout}, nil
 }
 
 // Systems implements Planner: the members, and every peer verified when the
@@ -57,6 +82,7 @@ func (a *Auto) Systems(ctx context.Context, env *Env, session Session, members m
 	}
 
 	var joining []string
+	a.joining = map[string]string{}
 	for _, p := range peers {
 		if _, member := members[p.Name]; member {
 			continue
@@ -64,6 +90,7 @@ func (a *Auto) Systems(ctx context.Context, env *Env, session Session, members m
 
 		systems = append(systems, plan.System{Name: p.Name, Address: p.Address})
 		joining = append(joining, p.Name)
+		a.joining[p.Name] = p.Address
 	}
 
 	a.addresses = map[string]string{}
@@ -74,9 +101,14 @@ func (a *Auto) Systems(ctx context.Context, env *Env, session Session, members m
 	return systems, session.Confirm(ctx, joining)
 }
 
-// Plan implements Planner: plan.Auto's choices, each said with its reason.
+// Plan implements Planner: plan.Auto's choices (plan.AutoGrow's when
+// growing a cloud), each said with its reason.
 func (a *Auto) Plan(_ context.Context, env *Env, _ []plan.System, facts plan.Facts) (plan.Plan, error) {
 	p, notes := plan.Auto(env.Hostname, a.addresses, facts, a.Options)
+	if a.Add {
+		p, notes = plan.AutoGrow(env.Hostname, a.joining, facts)
+	}
+
 	for _, n := range notes {
 		env.say("Chosen: %s", n)
 	}
@@ -88,7 +120,13 @@ func (a *Auto) Plan(_ context.Context, env *Env, _ []plan.System, facts plan.Fac
 func (a *Auto) Confirm(*Env, plan.Plan) (bool, error) { return true, nil }
 
 // Preseed implements Planner.
-func (a *Auto) Preseed(p plan.Plan) (string, error) { return replayPreseed(p) }
+func (a *Auto) Preseed(p plan.Plan) (string, error) {
+	if a.Add {
+		return addPreseed(p, a.members)
+	}
+
+	return replayPreseed(p)
+}
 
 // SavePath implements Planner: --auto saves nothing (running it again
 // resumes).

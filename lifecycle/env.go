@@ -64,6 +64,11 @@ func (e *Env) SavedPreseedPath() string {
 	return filepath.Join(e.StateDir, "init-preseed.yaml")
 }
 
+// SavedAddPreseedPath is where the interactive add keeps its plan.
+func (e *Env) SavedAddPreseedPath() string {
+	return filepath.Join(e.StateDir, "add-preseed.yaml")
+}
+
 // HostEnv fills in the host's name and global addresses.
 func HostEnv(env Env) (Env, error) {
 	var err error

@@ -73,7 +73,20 @@ func (i *Interactive) Systems(ctx context.Context, env *Env, session Session, _ 
 		return systems, nil
 	}
 
-	ids, err := wizard.ChoosePeers(i.ask, session.Peers(), session.Updates())
+	peers, err := choosePeers(ctx, i.ask, session)
+	if err != nil {
+		return nil, err
+	}
+
+	systems = append(systems, peers...)
+	sort.Slice(systems, func(i, j int) bool { return systems[i].Name < systems[j].Name })
+	return systems, nil
+}
+
+// choosePeers shows the session's machines live, and confirms those the
+// operator selects; it returns them as systems of the plan.
+func choosePeers(ctx context.Context, ask wizard.Asker, session Session) ([]plan.System, error) {
+	ids, err := wizard.ChoosePeers(ask, session.Peers(), session.Updates())
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +96,7 @@ func (i *Interactive) Systems(ctx context.Context, env *Env, session Session, _ 
 		byID[wizard.PeerID(peer)] = peer
 	}
 
+	var systems []plan.System
 	var joining []string
 	for _, id := range ids {
 		peer := byID[id]
@@ -90,13 +104,7 @@ func (i *Interactive) Systems(ctx context.Context, env *Env, session Session, _ 
 		systems = append(systems, plan.System{Name: peer.Name, Address: peer.Address})
 	}
 
-	err = session.Confirm(ctx, joining)
-	if err != nil {
-		return nil, err
-	}
-
-	sort.Slice(systems, func(i, j int) bool { return systems[i].Name < systems[j].Name })
-	return systems, nil
+	return systems, session.Confirm(ctx, joining)
 }
 
 // Plan implements Planner: the wizard's questions.
@@ -118,6 +126,14 @@ func (i *Interactive) Preseed(p plan.Plan) (string, error) {
 // SavePath implements Planner: the interactive init saves its answers.
 func (i *Interactive) SavePath(env *Env) string {
 	return env.SavedPreseedPath()
+}
+
+// addPreseed is the preseed of an add made interactively or by --auto:
+// the initiator is the member that grows the cloud, and its address is
+// written so that a replay runs in unicast mode.
+func addPreseed(p plan.Plan, members map[string]string) (string, error) {
+	out, err := preseed.FromPlan(p, preseed.SessionOptions{InitiatorAddress: members[p.Initiator]})
+	return string(out), err
 }
 
 // replayPreseed is the preseed of a plan made interactively or by --auto:

@@ -181,6 +181,11 @@ func (b *summaryBuilder) network(p plan.Plan) {
 	}
 
 	o := p.OVN
+	if p.Mode == plan.ModeAdd {
+		b.heading("Distributed networking: the new systems join the cloud's MicroOVN and its networks")
+		return
+	}
+
 	b.heading("Distributed networking (MicroOVN)")
 	if o.IPv4Gateway != "" {
 		b.field("IPv4 gateway", o.IPv4Gateway)
@@ -206,6 +211,11 @@ func (b *summaryBuilder) ceph(p plan.Plan) {
 	}
 
 	c := p.Ceph
+	if p.Mode == plan.ModeAdd {
+		b.heading("Distributed storage: the new systems join the cloud's MicroCeph and its pools")
+		return
+	}
+
 	b.heading("Distributed storage (MicroCeph)")
 	b.field("public network", orDefault(c.PublicNetwork))
 	b.field("internal network", orDefault(c.InternalNetwork))
@@ -216,6 +226,8 @@ func (b *summaryBuilder) localPool(p plan.Plan) {
 	switch {
 	case p.LocalPool == nil:
 		b.heading("Local storage: none")
+	case p.Mode == plan.ModeAdd:
+		b.heading(fmt.Sprintf(`Local storage: the cloud's pool "local" (%s) on each new system`, p.LocalPool.Driver))
 	case p.LocalPool.Driver == plan.DriverDir:
 		b.heading(`Local storage: pool "local", a directory on each system (dir)`)
 	default:

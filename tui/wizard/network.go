@@ -269,7 +269,13 @@ func (w *Wizard) askUnderlay() error {
 		return err
 	}
 
-	previous := ""
+	return w.askUnderlays("")
+}
+
+// askUnderlays asks each system's underlay address; the first one in the
+// subnet of previous (an address with its prefix; "" for none) is
+// preselected, and each answer becomes the next system's previous.
+func (w *Wizard) askUnderlays(previous string) error {
 	for i, s := range w.Plan.Systems {
 		rows := w.underlayRows(s.Name, false)
 		var selected []string

@@ -35,6 +35,11 @@ func (w *Wizard) localStorage() error {
 		return err
 	}
 
+	return w.selectLocalDisks()
+}
+
+// selectLocalDisks asks for one disk per system for a ZFS local pool.
+func (w *Wizard) selectLocalDisks() error {
 	var selected []string
 	for {
 		ids, err := w.Ask.Select(tui.SelectTable{
@@ -116,6 +121,25 @@ func (w *Wizard) distributedStorage() error {
 		return err
 	}
 
+	err = w.selectCephDisks("Select the disks for Ceph (file-backed OSDs are for tests and small labs):", 1, w.fewCephHosts)
+	if err != nil {
+		return err
+	}
+
+	if w.everyLXDHas("storage_cephfs_create_missing") {
+		w.Plan.Ceph.CephFS, err = w.yes("Set up CephFS (storage pool \"remote-fs\")?", true)
+		if err != nil {
+			return err
+		}
+	}
+
+	return w.cephNetworks()
+}
+
+// selectCephDisks asks for Ceph's disks (at least minSelected), confirms
+// wipes, then asks again while again says so (nil: never), and asks about
+// encryption.
+func (w *Wizard) selectCephDisks(title string, minSelected int, again func(ids []string) (bool, error)) error {
 	taken := map[string]bool{}
 	for _, s := range w.Plan.Systems {
 		if s.LocalDisk != nil {
@@ -126,13 +150,13 @@ func (w *Wizard) distributedStorage() error {
 	var selected []string
 	for {
 		ids, err := w.Ask.Select(tui.SelectTable{
-			Title:       "Select the disks for Ceph (file-backed OSDs are for tests and small labs):",
+			Title:       title,
 			Headers:     diskHeaders,
 			Rows:        append(w.diskRows(cephEligibility, taken), w.fileBackedRows()...),
 			Multi:       true,
 			Noun:        "disk",
 			Selected:    selected,
-			MinSelected: 1,
+			MinSelected: minSelected,
 			Validate: func(rows []tui.Row) error {
 				return problemsError(w.sectionProblems(w.withCephDisks(rowIDs(rows)), onEverySystem(plan.FieldCephDisks)))
 			},
@@ -151,30 +175,19 @@ func (w *Wizard) distributedStorage() error {
 			continue
 		}
 
-		again, err := w.fewCephHosts(ids)
-		if err != nil {
-			return err
+		retry := false
+		if again != nil {
+			retry, err = again(ids)
+			if err != nil {
+				return err
+			}
 		}
 
-		if !again {
+		if !retry {
 			w.Plan = w.withCephDisks(ids)
-			break
+			return w.cephEncryption()
 		}
 	}
-
-	err = w.cephEncryption()
-	if err != nil {
-		return err
-	}
-
-	if w.everyLXDHas("storage_cephfs_create_missing") {
-		w.Plan.Ceph.CephFS, err = w.yes("Set up CephFS (storage pool \"remote-fs\")?", true)
-		if err != nil {
-			return err
-		}
-	}
-
-	return w.cephNetworks()
 }
 
 // fileBackedRows offers a file-backed OSD on each system.

@@ -19,9 +19,14 @@ type Wizard struct {
 
 // Build asks every question, in the order doc/init.md lists: local storage,
 // distributed storage, distributed networking and its underlay. Each
-// section is validated as soon as it is answered.
+// section is validated as soon as it is answered. Growing a cloud (ModeAdd)
+// it asks only each new system's part of what the cloud has.
 func (w *Wizard) Build() (plan.Plan, error) {
 	w.Plan.Sort()
+	if w.Plan.Mode == plan.ModeAdd {
+		return w.grow()
+	}
+
 	steps := []func() error{w.localStorage, w.distributedStorage, w.distributedNetworking}
 	for _, step := range steps {
 		err := step()
