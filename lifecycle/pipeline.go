@@ -213,7 +213,10 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 		}
 
 		// The file as it is: a paragraph's wrapping would break its YAML.
-		fmt.Fprintf(env.Out, "\nEquivalent preseed (replay with 'microcloud init --preseed FILE'):\n%s\n", strings.TrimRight(text, "\n"))
+		if text != "" {
+			fmt.Fprintf(env.Out, "\nEquivalent preseed (replay with 'microcloud init --preseed FILE'):\n%s\n", strings.TrimRight(text, "\n"))
+		}
+
 		return reasonDryRun, nil
 	}
 
@@ -306,7 +309,10 @@ func (r *Pipeline) execute(ctx context.Context, p plan.Plan, facts plan.Facts, m
 	}
 
 	title := "Forming the MicroCloud"
-	if p.Mode == plan.ModeAdd {
+	switch {
+	case p.Mode == plan.ModeAdd && len(p.Systems) == 0:
+		title = "Setting up services on the MicroCloud"
+	case p.Mode == plan.ModeAdd:
 		title = "Adding systems to the MicroCloud"
 	}
 

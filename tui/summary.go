@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
 )
 
@@ -22,7 +23,7 @@ func Summary(p plan.Plan, width int) string {
 	var b summaryBuilder
 	b.width = width
 	b.heading(intro(p))
-	for _, s := range p.Systems {
+	for _, s := range p.Everyone() {
 		b.system(p, s)
 	}
 
@@ -78,7 +79,17 @@ func intro(p plan.Plan) string {
 		systems = "1 system"
 	}
 
-	if p.Mode == plan.ModeAdd {
+	var created []string
+	for _, t := range p.Create {
+		created = append(created, string(t))
+	}
+
+	switch {
+	case p.Mode == plan.ModeAdd && len(p.Systems) == 0:
+		return fmt.Sprintf("%s will be set up on the MicroCloud's %d members (through %s):", strings.Join(created, " and "), len(p.Members), p.Initiator)
+	case p.Mode == plan.ModeAdd && len(created) > 0:
+		return fmt.Sprintf("%s will be added to the MicroCloud, and %s set up on every system (through %s):", systems, strings.Join(created, " and "), p.Initiator)
+	case p.Mode == plan.ModeAdd:
 		return fmt.Sprintf("%s will be added to the MicroCloud (through %s):", systems, p.Initiator)
 	}
 
@@ -135,13 +146,19 @@ func (b *summaryBuilder) field(label string, values ...string) {
 func (b *summaryBuilder) system(p plan.Plan, s plan.System) {
 	b.blank()
 	name := s.Name
-	if s.Name == p.Initiator {
+	_, isMember := p.Member(s.Name)
+	switch {
+	case s.Name == p.Initiator:
 		name += " (initiator)"
+	case isMember:
+		name += " (member)"
 	}
 
+	// A member shows only what the services it gets now ask of it.
+	_, isNew := p.System(s.Name)
 	b.heading(name)
 	b.field("address", s.Address)
-	if p.OVN != nil {
+	if p.OVN != nil && (isNew || p.Creates(types.MicroOVN)) {
 		b.field("uplink", orNone(s.UplinkInterface))
 		underlay := s.UnderlayIP
 		if underlay == "" {
@@ -151,7 +168,7 @@ func (b *summaryBuilder) system(p plan.Plan, s plan.System) {
 		b.field("underlay", underlay)
 	}
 
-	if p.LocalPool != nil && p.LocalPool.Driver == plan.DriverZFS {
+	if p.LocalPool != nil && p.LocalPool.Driver == plan.DriverZFS && isNew {
 		local := "none"
 		if s.LocalDisk != nil {
 			local = diskText(*s.LocalDisk)
@@ -160,7 +177,7 @@ func (b *summaryBuilder) system(p plan.Plan, s plan.System) {
 		b.field("local disk", local)
 	}
 
-	if p.Ceph != nil {
+	if p.Ceph != nil && (isNew || p.Creates(types.MicroCeph)) {
 		var disks []string
 		for _, d := range s.CephDisks {
 			disks = append(disks, diskText(d))
@@ -181,7 +198,7 @@ func (b *summaryBuilder) network(p plan.Plan) {
 	}
 
 	o := p.OVN
-	if p.Mode == plan.ModeAdd {
+	if p.Mode == plan.ModeAdd && !p.Creates(types.MicroOVN) {
 		b.heading("Distributed networking: the new systems join the cloud's MicroOVN and its networks")
 		return
 	}
@@ -211,7 +228,7 @@ func (b *summaryBuilder) ceph(p plan.Plan) {
 	}
 
 	c := p.Ceph
-	if p.Mode == plan.ModeAdd {
+	if p.Mode == plan.ModeAdd && !p.Creates(types.MicroCeph) {
 		b.heading("Distributed storage: the new systems join the cloud's MicroCeph and its pools")
 		return
 	}

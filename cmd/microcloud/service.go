@@ -7,6 +7,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/client"
+	"github.com/microcloud-project/microcloud/lifecycle"
 	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/tui"
 )
@@ -14,14 +15,39 @@ import (
 func newServiceCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "service",
-		Short: "Inspect the services MicroCloud orchestrates",
-		Args:  exactArgs(0, "a subcommand (list)"),
+		Short: "Inspect the services MicroCloud orchestrates, or add one",
+		Args:  exactArgs(0, "a subcommand (list, add)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
 	}
 
-	cmd.AddCommand(newServiceListCommand(g))
+	cmd.AddCommand(newServiceListCommand(g), newServiceAddCommand(g))
+	return cmd
+}
+
+func newServiceAddCommand(g *globals) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Set up MicroOVN or MicroCeph on every member of a cloud formed without it",
+		Long: `Sets up the services the MicroCloud does not have yet (MicroOVN, MicroCeph) on every
+member, when each member has them installed: bootstraps the service on this machine,
+joins every other member, then creates what LXD needs of it (the UPLINK and default
+OVN networks, or the remote pool). Asks init's questions of that service only. Running
+it again after a failure finishes the job.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+
+			return (&lifecycle.Pipeline{Env: env, Planner: &lifecycle.ServiceAdd{}, Options: lifecycle.Options{DryRun: dryRun}}).Run(cmd.Context())
+		},
+	}
+
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "stop before changing anything; print the plan")
 	return cmd
 }
 

@@ -40,6 +40,16 @@ type Plan struct {
 	// OVN is distributed networking; nil: no MicroOVN, and LXD gets the
 	// bridge fallback.
 	OVN *OVN `json:"ovn,omitempty" yaml:"ovn,omitempty"`
+
+	// Create are the services a run that grows a cloud (ModeAdd) brings
+	// to it for the first time (MicroOVN, MicroCeph): bootstrapped on the
+	// initiator and joined by every member and new system.
+	Create []types.ServiceType `json:"create,omitempty" yaml:"create,omitempty"`
+
+	// Members are then the cloud's members, the initiator among them, each
+	// with what those services need of it: an uplink and an underlay IP
+	// for OVN, disks for Ceph. Empty when Create is.
+	Members []System `json:"members,omitempty" yaml:"members,omitempty"`
 }
 
 // System is one machine of the plan.

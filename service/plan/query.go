@@ -28,14 +28,74 @@ func (p Plan) Services() []types.ServiceType {
 	return append(out, types.LXD)
 }
 
-// Names are the plan's system names, sorted.
+// Names are the names of the systems the run touches (Everyone), sorted.
 func (p Plan) Names() []string {
-	out := make([]string, 0, len(p.Systems))
-	for _, s := range p.Systems {
+	all := p.Everyone()
+	out := make([]string, 0, len(all))
+	for _, s := range all {
 		out = append(out, s.Name)
 	}
 
-	sort.Strings(out)
+	return out
+}
+
+// Everyone are the plan's systems and, when it brings a service to a
+// grown cloud, its members, sorted by name.
+func (p Plan) Everyone() []System {
+	out := slices.Clone(p.Systems)
+	for _, m := range p.Members {
+		if _, listed := p.System(m.Name); !listed {
+			out = append(out, m)
+		}
+	}
+
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Creates reports whether the plan brings a service to a grown cloud.
+func (p Plan) Creates(t types.ServiceType) bool {
+	return slices.Contains(p.Create, t)
+}
+
+// Member is one of the members the plan carries settings for.
+func (p Plan) Member(name string) (System, bool) {
+	for _, m := range p.Members {
+		if m.Name == name {
+			return m, true
+		}
+	}
+
+	return System{}, false
+}
+
+// creation is the part of a plan that brings services to a grown cloud,
+// as the plan that forms them would be: every system, old and new, with
+// only the created services' settings. The validator checks it as it
+// checks an init.
+func (p Plan) creation() Plan {
+	out := Plan{Mode: ModeInit, Initiator: p.Initiator}
+	if p.Creates(types.MicroOVN) {
+		out.OVN = p.OVN
+	}
+
+	if p.Creates(types.MicroCeph) {
+		out.Ceph = p.Ceph
+	}
+
+	for _, s := range p.Clone().Everyone() {
+		s.LocalDisk = nil
+		if out.OVN == nil {
+			s.UplinkInterface, s.UnderlayIP = "", ""
+		}
+
+		if out.Ceph == nil {
+			s.CephDisks = nil
+		}
+
+		out.Systems = append(out.Systems, s)
+	}
+
 	return out
 }
 
@@ -52,6 +112,17 @@ func (p Plan) Clone() Plan {
 
 		s.CephDisks = slices.Clone(s.CephDisks)
 		out.Systems[i] = s
+	}
+
+	out.Create = slices.Clone(p.Create)
+	out.Members = make([]System, len(p.Members))
+	for i, s := range p.Members {
+		s.CephDisks = slices.Clone(s.CephDisks)
+		out.Members[i] = s
+	}
+
+	if len(p.Members) == 0 {
+		out.Members = nil
 	}
 
 	if p.Ceph != nil {
@@ -82,7 +153,11 @@ func (p Plan) CephNetworks(f Facts) (public string, internal string) {
 	}
 
 	if public == "" {
-		initiator, _ := p.System(p.Initiator)
+		initiator, ok := p.System(p.Initiator)
+		if !ok {
+			initiator, _ = p.Member(p.Initiator)
+		}
+
 		public = f.Systems[p.Initiator].SubnetOf(initiator.Address)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/microcloud-project/microcloud/api/types"
@@ -41,7 +42,26 @@ func Validate(p Plan, f Facts) (errs []Problem, warnings []Problem) {
 		warn("systems", "%d member(s): %d are needed to survive the loss of one", len(p.Systems), RecommendedMembers)
 	}
 
+	// Services a grown cloud gets for the first time are checked on every
+	// system, old and new, as an init checks them.
+	if p.Mode == ModeAdd && len(p.Create) > 0 {
+		more, moreWarnings := Validate(p.creation(), f)
+		errs = appendNew(errs, more)
+		warnings = appendNew(warnings, moreWarnings)
+	}
+
 	return errs, warnings
+}
+
+// appendNew appends the problems that are not in the list yet.
+func appendNew(list []Problem, more []Problem) []Problem {
+	for _, m := range more {
+		if !slices.Contains(list, m) {
+			list = append(list, m)
+		}
+	}
+
+	return list
 }
 
 func sysPath(s System, field string) string {
@@ -50,6 +70,10 @@ func sysPath(s System, field string) string {
 
 func validateSystems(p Plan, f Facts, add func(string, string, ...any)) {
 	if len(p.Systems) == 0 {
+		if p.Mode == ModeAdd && len(p.Create) > 0 {
+			return
+		}
+
 		if p.Mode == ModeAdd {
 			add("systems", "no new machines: select at least one machine to add")
 		} else {

@@ -105,10 +105,42 @@ func (e *Executor) Run(ctx context.Context) error {
 func (e *Executor) initiator() plan.System {
 	s, ok := e.Plan.System(e.Plan.Initiator)
 	if !ok {
+		s, ok = e.Plan.Member(e.Plan.Initiator)
+	}
+
+	if !ok {
 		s = plan.System{Name: e.Plan.Initiator, Address: e.Existing[e.Plan.Initiator]}
 	}
 
 	return s
+}
+
+// joinersOf are the systems that join a service: every system other than
+// the initiator, and every member too when the run brings the service to a
+// grown cloud.
+func (e *Executor) joinersOf(t types.ServiceType) []plan.System {
+	if !e.Plan.Creates(t) {
+		return e.joiners()
+	}
+
+	var out []plan.System
+	for _, s := range e.Plan.Everyone() {
+		if s.Name != e.Plan.Initiator {
+			out = append(out, s)
+		}
+	}
+
+	return out
+}
+
+// ovnSystems are the systems whose chassis the run sets up: the new ones,
+// and the members too when it brings OVN to the cloud.
+func (e *Executor) ovnSystems() []plan.System {
+	if e.Plan.Creates(types.MicroOVN) {
+		return e.Plan.Everyone()
+	}
+
+	return e.Plan.Systems
 }
 
 // joiners are the plan's systems other than the initiator.
@@ -139,7 +171,7 @@ func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, con
 
 	if st.Clustered {
 		e.report(init.Name, t, report.Skipped, "already clustered")
-	} else if e.Plan.Mode == plan.ModeInit {
+	} else if e.Plan.Mode == plan.ModeInit || e.Plan.Creates(t) {
 		e.report(init.Name, t, report.Running, "bootstrapping")
 		err := svc.Bootstrap(ctx, init.Name, service.Address(t, init.Address), config)
 		if err != nil {
@@ -163,7 +195,7 @@ func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, con
 // when parallel is set, else one after the other.
 func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string) error {
 	var todo []plan.System
-	for _, s := range e.joiners() {
+	for _, s := range e.joinersOf(t) {
 		if service.HasMember(members, s.Name) && e.stillJoined(ctx, leader, s, t) {
 			e.report(s.Name, t, report.Skipped, "already a member")
 			continue
@@ -412,7 +444,7 @@ func (e *Executor) waitMember(ctx context.Context, svc service.Service, name str
 // MicroOVN 24.03 reads.
 func (e *Executor) ovnConfig(s plan.System) map[string]string {
 	config := map[string]string{}
-	for _, other := range e.Plan.Systems {
+	for _, other := range e.ovnSystems() {
 		if other.UnderlayIP != "" {
 			config[other.Name+".ovn-encap-ip"] = other.UnderlayIP
 		}
@@ -454,7 +486,7 @@ func plannedEncapIP(s plan.System) string {
 // database, where 'microcloud status' compares OVN's chassis with them.
 func (e *Executor) recordEncapIPs(ctx context.Context) {
 	settings := types.MemberSettings{}
-	for _, s := range e.Plan.Systems {
+	for _, s := range e.ovnSystems() {
 		settings[s.Name] = map[string]string{types.SettingOVNEncapIP: plannedEncapIP(s)}
 	}
 
@@ -523,7 +555,7 @@ func (e *Executor) cephDisks(ctx context.Context, ceph CephAdmin) error {
 	}
 
 	var g errgroup.Group
-	for _, s := range e.Plan.Systems {
+	for _, s := range e.Plan.Everyone() {
 		if len(s.CephDisks) == 0 {
 			continue
 		}
@@ -681,7 +713,14 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 		e.report(init, types.LXD, doneOrSkipped(created), "network "+network.Name)
 	}
 
-	changed, kept, err := ensureProfile(l, want.RootPool, want.NICNetwork)
+	// A cloud that gets OVN now moves its instances' default NIC from
+	// the bridge it had without OVN to the OVN network.
+	replaceNIC := ""
+	if e.Plan.Creates(types.MicroOVN) {
+		replaceNIC = NetworkBridge
+	}
+
+	changed, kept, err := ensureProfile(l, want.RootPool, want.NICNetwork, replaceNIC)
 	if err != nil {
 		return e.fail(init, types.LXD, fmt.Errorf("Failed to update the default profile: %w", err))
 	}

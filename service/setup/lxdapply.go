@@ -251,8 +251,9 @@ func ensureServerConfig(c lxd.InstanceServer, config map[string]string) (bool, e
 }
 
 // ensureProfile gives the default profile a root disk and a NIC. A device
-// the operator already set differently is kept, and reported.
-func ensureProfile(c lxd.InstanceServer, rootPool string, nicNetwork string) (changed bool, kept []string, err error) {
+// the operator already set differently is kept, and reported, except a NIC
+// on replaceNIC ("": none), the network the NIC moves from.
+func ensureProfile(c lxd.InstanceServer, rootPool string, nicNetwork string, replaceNIC string) (changed bool, kept []string, err error) {
 	profile, etag, err := c.GetProfile("default")
 	if err != nil {
 		return false, nil, err
@@ -275,7 +276,7 @@ func ensureProfile(c lxd.InstanceServer, rootPool string, nicNetwork string) (ch
 	for name, dev := range want {
 		have, ok := put.Devices[name]
 		switch {
-		case !ok:
+		case !ok, name == "eth0" && replaceNIC != "" && have["network"] == replaceNIC:
 			put.Devices[name] = dev
 			changed = true
 		case !sameDevice(have, dev):

@@ -59,7 +59,7 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 	var c LXDConfig
 	members := func(config func(plan.System) map[string]string) map[string]map[string]string {
 		out := map[string]map[string]string{}
-		for _, s := range p.Systems {
+		for _, s := range p.Everyone() {
 			out[s.Name] = config(s)
 		}
 
@@ -164,7 +164,7 @@ func DesiredLXD(p plan.Plan, lxdExtensions []string, rbd bool) LXDConfig {
 // RBDEverywhere reports whether every system's kernel can map Ceph volumes
 // (rbd loaded, built in, or loadable: Ubuntu loads it on first use).
 func RBDEverywhere(p plan.Plan, f plan.Facts) bool {
-	for _, s := range p.Systems {
+	for _, s := range p.Everyone() {
 		inv := f.Systems[s.Name].Inventory
 		if !inv.RBD && inv.Kernel["rbd"] == "" {
 			return false

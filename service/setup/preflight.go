@@ -20,14 +20,14 @@ func (e *Executor) Preflight(ctx context.Context) error {
 		}
 
 		clustered := map[string]bool{}
-		for _, s := range e.Plan.Systems {
+		for _, s := range e.Plan.Everyone() {
 			st, _ := e.Facts.Systems[s.Name].Service(t)
 			clustered[s.Name] = st.Clustered
 		}
 
 		// The cluster this run resumes or grows is the initiator's.
 		var members []service.Member
-		if clustered[e.Plan.Initiator] || e.Plan.Mode == plan.ModeAdd {
+		if clustered[e.Plan.Initiator] || (e.Plan.Mode == plan.ModeAdd && !e.Plan.Creates(t)) {
 			svc, err := e.Cloud.Service(ctx, e.Plan.Initiator, t)
 			if err != nil {
 				return err
@@ -39,7 +39,7 @@ func (e *Executor) Preflight(ctx context.Context) error {
 			}
 		}
 
-		for _, s := range e.Plan.Systems {
+		for _, s := range e.Plan.Everyone() {
 			if s.Name == e.Plan.Initiator || !clustered[s.Name] || service.HasMember(members, s.Name) {
 				continue
 			}

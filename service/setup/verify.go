@@ -21,7 +21,7 @@ func (e *Executor) Verify(ctx context.Context) error {
 	// Every member, the cloud's earlier ones too when it grew.
 	names := e.Plan.Names()
 	for name := range e.Existing {
-		if _, planned := e.Plan.System(name); !planned {
+		if !contains(names, name) {
 			names = append(names, name)
 		}
 	}
@@ -93,7 +93,7 @@ func (e *Executor) verifyEncap(ctx context.Context) error {
 	}
 
 	unknown := 0
-	for _, s := range e.Plan.Systems {
+	for _, s := range e.ovnSystems() {
 		ovn, err := e.Cloud.OVN(ctx, s.Name)
 		if err != nil {
 			return e.fail(s.Name, types.MicroOVN, err)
@@ -132,7 +132,7 @@ func (e *Executor) verifyChassis(ctx context.Context, southbound string) error {
 		}
 
 		var missing []string
-		for _, s := range e.Plan.Systems {
+		for _, s := range e.ovnSystems() {
 			c, ok := chassisOf(chassis, s.Name)
 			if !ok {
 				missing = append(missing, s.Name)

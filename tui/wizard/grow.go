@@ -13,7 +13,7 @@ import (
 
 // grow asks what the new machines bring to what the cloud has.
 func (w *Wizard) grow() (plan.Plan, error) {
-	steps := []func() error{w.growLocalStorage, w.growDistributedStorage, w.growNetworking}
+	steps := []func() error{w.growLocalStorage, w.growDistributedStorage, w.growNetworking, w.BringServices}
 	for _, step := range steps {
 		err := step()
 		if err != nil {
@@ -67,7 +67,6 @@ func (w *Wizard) growLocalStorage() error {
 func (w *Wizard) growDistributedStorage() error {
 	w.Plan.Ceph = nil
 	if !w.clusteredOnInitiator(types.MicroCeph) {
-		w.Ask.Say("Distributed storage: the cloud has none (to set it up on every member: microcloud service add)")
 		return nil
 	}
 
@@ -91,7 +90,6 @@ func (w *Wizard) growDistributedStorage() error {
 func (w *Wizard) growNetworking() error {
 	w.Plan.OVN = nil
 	if !w.clusteredOnInitiator(types.MicroOVN) {
-		w.Ask.Say("Distributed networking: the cloud has none (to set it up on every member: microcloud service add); %s", bridgeFallback)
 		return nil
 	}
 

@@ -103,8 +103,27 @@ func TestWizardGrow(t *testing.T) {
 }
 
 // TestWizardGrowWithoutServices: a cloud with a directory local pool and
-// neither Ceph nor OVN asks nothing, and says where a service comes from.
+// neither Ceph nor OVN offers both to every system, old and new; declined,
+// the new machine gets neither.
 func TestWizardGrowWithoutServices(t *testing.T) {
+	f := bareCloudFacts(t)
+	w, s := growWizard(t, f, false, false)
+	p, err := w.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if p.Ceph != nil || p.OVN != nil || len(p.Create) > 0 || p.LocalPool.Driver != plan.DriverDir || p.Systems[0].LocalDisk != nil {
+		t.Fatalf("plan %+v", p)
+	}
+
+	if !strings.Contains(strings.Join(s.said, "\n"), "on every system, old and new") {
+		t.Fatalf("said %q", s.said)
+	}
+}
+
+// bareCloudFacts: growFacts' cloud formed without MicroCeph and MicroOVN.
+func bareCloudFacts(t *testing.T) plan.Facts {
 	f := growFacts(t)
 	for _, name := range []string{"micro01", "micro02", "micro03"} {
 		sf := f.Systems[name]
@@ -115,19 +134,58 @@ func TestWizardGrowWithoutServices(t *testing.T) {
 		f.Systems[name] = sf
 	}
 
-	f.Cloud = &plan.Cloud{LocalDriver: plan.DriverDir}
-	w, s := growWizard(t, f)
+	f.Cloud = &plan.Cloud{LocalDriver: plan.DriverDir, Addresses: f.Cloud.Addresses}
+	return f
+}
+
+// TestWizardGrowBringsServices: accepted, Ceph and OVN are asked of every
+// system as init asks them, and the plan creates both on the members and
+// the new machine.
+func TestWizardGrowBringsServices(t *testing.T) {
+	f := bareCloudFacts(t)
+	w, s := growWizard(t, f,
+		true, // Ceph
+		[]string{disk("micro01", "sdb"), disk("micro02", "sdb"), disk("micro03", "sdb"), disk("micro04", "sdb")},
+		false,          // no encryption
+		keep{}, keep{}, // Ceph networks: the MicroCloud network
+		true,                           // OVN
+		keep{}, keep{}, keep{}, keep{}, // uplink0 everywhere
+		"10.96.0.1/24", keep{}, "", keep{}, // gateway, range, no IPv6, DNS
+		false, // no underlay
+	)
+
 	p, err := w.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	if p.Ceph != nil || p.OVN != nil || p.LocalPool.Driver != plan.DriverDir || p.Systems[0].LocalDisk != nil {
-		t.Fatalf("plan %+v", p)
+	if len(s.refusals) != 0 || len(s.answers) != 0 {
+		t.Fatalf("refusals %q, answers left %v", s.refusals, s.answers)
 	}
 
-	if !strings.Contains(strings.Join(s.said, "\n"), "microcloud service add") {
-		t.Fatalf("said %q", s.said)
+	if !reflect.DeepEqual(p.Create, []types.ServiceType{types.MicroCeph, types.MicroOVN}) || len(p.Members) != 3 {
+		t.Fatalf("create %v, members %+v", p.Create, p.Members)
+	}
+
+	for _, m := range append(p.Members, p.Systems...) {
+		if m.UplinkInterface != "uplink0" || len(m.CephDisks) != 1 || m.Address == "" {
+			t.Fatalf("%+v", m)
+		}
+	}
+
+	if p.OVN.IPv4Gateway != "10.96.0.1/24" {
+		t.Fatalf("OVN %+v", p.OVN)
+	}
+
+	errs, _ := plan.Validate(p, f)
+	if len(errs) > 0 {
+		t.Fatalf("the plan does not validate: %v", errs)
+	}
+
+	// Without the members' settings the created OVN does not validate.
+	p.Members[1].UplinkInterface = ""
+	if errs, _ := plan.Validate(p, f); len(errs) == 0 {
+		t.Fatal("a member without an uplink for the new OVN passed")
 	}
 }
 
