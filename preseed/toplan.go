@@ -2,6 +2,7 @@ package preseed
 
 import (
 	"net"
+	"sort"
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
@@ -47,8 +48,86 @@ func ToPlan(f *File, facts plan.Facts, initiator string) (plan.Plan, []plan.Prob
 
 	planOVN(f, facts, &p)
 	planStorage(f, facts, &p, &ps)
+	if p.Mode == plan.ModeAdd {
+		planCreate(facts, &p)
+	}
+
 	p.Sort()
 	return p, ps
+}
+
+// planCreate brings the cloud the services the file asks for and the
+// cloud does not have (an uplink on a cloud without MicroOVN, Ceph disks on
+// one without MicroCeph): every member then joins them, with the defaults
+// the file cannot give for members (the members' own default uplink; an
+// underlay address in the subnet of the new systems' underlay).
+func planCreate(facts plan.Facts, p *plan.Plan) {
+	if p.OVN != nil && !clustered(facts, p.Initiator, types.MicroOVN) {
+		p.Create = append(p.Create, types.MicroOVN)
+	}
+
+	if p.Ceph != nil && !clustered(facts, p.Initiator, types.MicroCeph) {
+		p.Create = append(p.Create, types.MicroCeph)
+	}
+
+	if len(p.Create) == 0 || facts.Cloud == nil {
+		return
+	}
+
+	underlay := ""
+	for _, s := range p.Systems {
+		if s.UnderlayIP != "" && underlay == "" {
+			underlay = facts.Systems[s.Name].SubnetOf(s.UnderlayIP)
+		}
+	}
+
+	for _, name := range sortedNames(facts.Cloud.Addresses) {
+		if _, listed := p.System(name); listed {
+			continue
+		}
+
+		m := plan.System{Name: name, Address: facts.Cloud.Addresses[name]}
+		if p.Creates(types.MicroOVN) {
+			m.UplinkInterface = plan.DefaultUplink(facts, name)
+			m.UnderlayIP = addressInSubnetOf(facts.Systems[name], underlay)
+		}
+
+		p.Members = append(p.Members, m)
+	}
+}
+
+// addressInSubnetOf is a system's underlay-eligible address in a subnet
+// (CIDR; "" for none), or "".
+func addressInSubnetOf(sf plan.SystemFacts, cidr string) string {
+	_, subnet, err := net.ParseCIDR(cidr)
+	if err != nil {
+		return ""
+	}
+
+	for _, iface := range sf.Inventory.Interfaces {
+		if !iface.Underlay.Eligible {
+			continue
+		}
+
+		for _, a := range iface.Addresses {
+			ip, _, err := net.ParseCIDR(a)
+			if err == nil && subnet.Contains(ip) {
+				return ip.String()
+			}
+		}
+	}
+
+	return ""
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+
+	sort.Strings(out)
+	return out
 }
 
 // addressFromFacts is a system's address inside the lookup subnet, chosen

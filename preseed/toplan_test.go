@@ -1,6 +1,7 @@
 package preseed
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -206,5 +207,33 @@ func TestPlanUnicastKeepsAddresses(t *testing.T) {
 	want := []plan.System{{Name: "micro01", Address: "10.93.0.12"}, {Name: "micro02", Address: "10.93.0.13"}}
 	if p.Mode != plan.ModeInit || !reflect.DeepEqual(p.Systems, want) {
 		t.Fatalf("got %+v", p)
+	}
+}
+
+// TestPlanAddCreatesMissingServices: a file that gives the new machine an
+// uplink, an underlay and a Ceph disk, on a cloud without MicroOVN and
+// MicroCeph, brings both to every member, with the members' defaults.
+func TestPlanAddCreatesMissingServices(t *testing.T) {
+	text := head + "ovn:\n  ipv4_gateway: 10.3.123.1/24\n  ipv4_range: 10.3.123.100-10.3.123.150\nsystems:\n" +
+		"- name: micro04\n  ovn_uplink_interface: enp6s0\n  ovn_underlay_ip: 10.2.123.5\n  storage:\n    ceph:\n    - path: " + diskPath(1) + "\n"
+	facts := withClustered(testFacts(4), "micro01", types.MicroCloud, types.LXD)
+	facts.Cloud = &plan.Cloud{LocalDriver: plan.DriverDir, Addresses: map[string]string{"micro01": "10.93.0.12", "micro02": "10.93.0.13", "micro03": "10.93.0.14"}}
+	p := planOf(t, text, facts, "micro01")
+	if !reflect.DeepEqual(p.Create, []types.ServiceType{types.MicroOVN, types.MicroCeph}) || len(p.Members) != 3 {
+		t.Fatalf("create %v, members %+v", p.Create, p.Members)
+	}
+
+	for i, m := range p.Members {
+		want := plan.System{Name: fmt.Sprintf("micro%02d", i+1), Address: fmt.Sprintf("10.93.0.%d", 12+i), UplinkInterface: "enp6s0", UnderlayIP: fmt.Sprintf("10.2.123.%d", 2+i)}
+		if !reflect.DeepEqual(m, want) {
+			t.Fatalf("member %+v, want %+v", m, want)
+		}
+	}
+
+	// Init's rules hold for the new services: Ceph needs disks on enough
+	// systems, which is a warning, not an error.
+	errs, _ := plan.Validate(p, facts)
+	if len(errs) > 0 {
+		t.Fatalf("the plan does not validate: %v", errs)
 	}
 }

@@ -72,8 +72,16 @@ func readLXDCloud(l lxd.InstanceServer, members map[string]string) (*plan.Cloud,
 		return nil, err
 	}
 
+	// LXD's members, not MicroCloud's: an add cut short leaves a machine
+	// that is a MicroCloud member but not in LXD yet.
 	cloud.OVN = true
-	for member := range members {
+	lxdMembers, err := l.GetClusterMembers()
+	if err != nil {
+		return nil, err
+	}
+
+	for _, m := range lxdMembers {
+		member := m.ServerName
 		network, _, err := l.UseTarget(member).GetNetwork(NetworkUplink)
 		if err != nil {
 			return nil, fmt.Errorf("network %s on %s: %w", NetworkUplink, member, err)

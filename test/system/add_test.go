@@ -134,10 +134,12 @@ func addRefusals(t *testing.T, lab *harness.Lab, members []string) {
 }
 
 // TestAddResume kills the initiator of an add at the start of each phase
-// after MicroCloud's, then runs the same add again: it must finish and
-// leave what a clean add leaves, nothing twice.
+// after MicroCloud's, and in the middle of MicroCeph's and LXD's joins,
+// then runs the same add again: it must finish and leave what a clean add
+// leaves, nothing twice.
 func TestAddResume(t *testing.T) {
-	for _, marker := range []string{"micro01 MicroOVN: already clustered", "micro01 MicroCeph: already clustered", "micro01 LXD: already clustered"} {
+	for _, marker := range []string{"micro01 MicroOVN: already clustered", "micro01 MicroCeph: already clustered", "micro04 MicroCeph: joining",
+		"micro01 LXD: already clustered", "micro04 LXD: joining"} {
 		t.Run(strings.TrimPrefix(marker, "micro01 "), func(t *testing.T) {
 			lab := harness.LabUp(t, 4, "")
 			base := cloudSpec{nodes: lab.Nodes[:3], ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
