@@ -162,6 +162,14 @@ func (r *Pipeline) run(ctx context.Context, sessionOut *Session) (string, error)
 		return fail(err)
 	}
 
+	// A join an interrupted run started may have finished meanwhile.
+	if session != nil {
+		members, err = env.Backend.Members(ctx)
+		if err != nil {
+			return fail(err)
+		}
+	}
+
 	var names []string
 	for _, s := range systems {
 		names = append(names, s.Name)

@@ -10,6 +10,7 @@ import (
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/preseed"
 	"github.com/microcloud-project/microcloud/service/plan"
+	"github.com/microcloud-project/microcloud/service/setup"
 )
 
 // PreseedOptions run `microcloud init --preseed`.
@@ -189,12 +190,42 @@ func (p *PreseedPlanner) Systems(ctx context.Context, env *Env, session Session,
 	}
 
 	env.say("Waiting up to %s for %v...", p.lookupTimeout, p.joining)
-	err := session.WaitFor(ctx, p.joining, p.lookupTimeout)
+	pending, err := waitForJoiners(ctx, env, session, p.joining, p.lookupTimeout)
 	if err != nil {
 		return nil, withReason("not every system of the preseed file joined", err)
 	}
 
-	return systems, session.Confirm(ctx, p.joining)
+	return systems, session.Confirm(ctx, pending)
+}
+
+// waitForJoiners waits until the named systems prove the passphrase, and
+// returns those to confirm. A system that becomes a MicroCloud member
+// meanwhile is no longer waited for: the join an interrupted run started
+// has finished, and the run goes on with it as a member.
+func waitForJoiners(ctx context.Context, env *Env, session Session, names []string, timeout time.Duration) ([]string, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		members, err := env.Backend.Members(ctx)
+		if err != nil {
+			return nil, err
+		}
+
+		var pending []string
+		for _, n := range names {
+			if members[n] == "" {
+				pending = append(pending, n)
+			}
+		}
+
+		if len(pending) == 0 {
+			return nil, nil
+		}
+
+		err = session.WaitFor(ctx, pending, min(time.Second, max(time.Until(deadline), time.Millisecond)))
+		if err == nil || !errors.Is(err, setup.ErrNotFound) || time.Now().After(deadline) {
+			return pending, err
+		}
+	}
 }
 
 // Plan implements Planner: the file applied to the facts.

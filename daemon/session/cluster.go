@@ -121,6 +121,9 @@ func (s *Session) handleCluster(w http.ResponseWriter, in *incoming) {
 		return
 	}
 
+	s.joiner.mu.Lock()
+	s.joiner.joining = true
+	s.joiner.mu.Unlock()
 	writeReply(w, http.StatusAccepted, map[string]string{}, s.key, in, s.info.Fingerprint)
 	p, _ := s.Initiator()
 	s.emit(types.SessionEvent{Type: types.EventConfirmed, Peer: p, Message: "Joining the MicroCloud..."})

@@ -38,7 +38,9 @@ type joinerState struct {
 	initiatorFP string // its listener
 	clientFP    string // the certificate it calls us with
 	confirmed   bool
-	joined      bool
+	// joining: the join the initiator asked for runs (it ends the session).
+	joining bool
+	joined  bool
 }
 
 func (s *Session) startJoiner(req types.SessionStart) error {
@@ -362,7 +364,16 @@ func (s *Session) handleInitiatorStop(w http.ResponseWriter, in *incoming) {
 	s.joiner.mu.Lock()
 	s.joiner.clientFP = "" // do not answer it on the way out
 	s.joiner.initiator = nil
+	joining := s.joiner.joining
 	s.joiner.mu.Unlock()
+
+	// A join under way goes on without the initiator, and ends the
+	// session with its own outcome: the machine may well be a member.
+	if joining {
+		s.emit(types.SessionEvent{Type: types.EventWarning, Message: "The initiator stopped (" + reason + "); the join it started goes on"})
+		return
+	}
+
 	go s.End("The initiator aborted the setup: " + reason)
 }
 

@@ -158,6 +158,9 @@ func (s *InitiatorSession) Ended() string {
 	return s.endError
 }
 
+// ErrNotFound is WaitFor's error when the time is up.
+var ErrNotFound = errors.New("Not found")
+
 // WaitFor waits until every named system has proved the passphrase. The
 // error names those that did not, and what became of them.
 func (s *InitiatorSession) WaitFor(ctx context.Context, names []string, timeout time.Duration) error {
@@ -182,7 +185,7 @@ func (s *InitiatorSession) WaitFor(ctx context.Context, names []string, timeout 
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-deadline:
-			return fmt.Errorf("Not found within %s: %s", timeout, s.describe(missing))
+			return fmt.Errorf("%w within %s: %s", ErrNotFound, timeout, s.describe(missing))
 		case <-s.changed:
 		case <-s.ended:
 		}

@@ -133,12 +133,13 @@ func addRefusals(t *testing.T, lab *harness.Lab, members []string) {
 	assertMembers(t, lab, members)
 }
 
-// TestAddResume kills the initiator of an add at the start of each phase
-// after MicroCloud's, and in the middle of MicroCeph's and LXD's joins,
-// then runs the same add again: it must finish and leave what a clean add
-// leaves, nothing twice.
+// TestAddResume kills the initiator of an add in the middle of
+// MicroCloud's join, at the start of each later phase, and in the middle
+// of MicroCeph's and LXD's joins, then runs the same add again (micro04
+// runs the same file again too, as an operator would): it must finish and
+// leave what a clean add leaves, nothing twice.
 func TestAddResume(t *testing.T) {
-	for _, marker := range []string{"micro01 MicroOVN: already clustered", "micro01 MicroCeph: already clustered", "micro04 MicroCeph: joining",
+	for _, marker := range []string{"micro04 MicroCloud: joining", "micro01 MicroOVN: already clustered", "micro01 MicroCeph: already clustered", "micro04 MicroCeph: joining",
 		"micro01 LXD: already clustered", "micro04 LXD: joining"} {
 		t.Run(strings.TrimPrefix(marker, "micro01 "), func(t *testing.T) {
 			lab := harness.LabUp(t, 4, "")
@@ -164,9 +165,16 @@ func TestAddResume(t *testing.T) {
 				joiner.Kill()
 			}
 
+			// A machine that did not become a member joins the new session;
+			// one that did says so and stops.
+			joiner = harness.Start(t, filepath.Join(t.TempDir(), "micro04-again.log"), harness.LabScript(), "exec", "micro04", "microcloud", "init", "--preseed", path)
 			res := lab.Exec(t, 10*time.Minute, "micro01", "microcloud", "add", "--preseed", path)
 			if res.Code != 0 {
 				t.Fatalf("the second add failed (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+			}
+
+			if exited, err := joiner.Wait(30 * time.Second); !exited || err != nil {
+				t.Fatalf("micro04's second run (%v, %v):\n%s", exited, err, joiner.Output())
 			}
 
 			grown := base
