@@ -123,6 +123,7 @@ It drives microcloudd, the daemon that runs on every machine.`,
 		newRemoveCommand(g),
 		newStatusCommand(g),
 		newPreseedCommand(g),
+		newDocsCommand(g),
 	)
 
 	completeFormats(root)

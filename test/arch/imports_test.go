@@ -29,7 +29,7 @@ var layers = [][]string{
 	// Use cases: gathering facts and executing Plans.
 	{"service/setup", "service/shrink", "service/health"},
 	// Front ends of the terminal.
-	{"tui", "tui/wizard"},
+	{"tui", "tui/wizard", "tui/clidoc"},
 	// The use cases of the cloud's life, over the front ends.
 	{"lifecycle"},
 	// The daemon.
@@ -39,7 +39,7 @@ var layers = [][]string{
 }
 
 // pure packages must build and test without cgo (CGO_ENABLED=0).
-var pure = []string{"api/types", "service/plan", "service/report", "preseed", "tui", "tui/wizard"}
+var pure = []string{"api/types", "service/plan", "service/report", "preseed", "tui", "tui/wizard", "tui/clidoc"}
 
 type pkg struct {
 	ImportPath   string
