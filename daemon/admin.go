@@ -37,7 +37,7 @@ func (d *Daemon) ovnEndpoints() []rest.Endpoint {
 }
 
 func (d *Daemon) cephGet(_ state.State, r *http.Request) response.Response {
-	cli, err := microceph.FindCLI(d.config.Paths.MicroCephStateDir)
+	cli, err := microceph.FindCLI(d.config.Paths.CephConfDirs())
 	if err != nil {
 		return response.NotFound(err)
 	}
@@ -56,7 +56,7 @@ func (d *Daemon) cephForget(_ state.State, r *http.Request) response.Response {
 		return response.BadRequest(err)
 	}
 
-	cli, err := microceph.FindCLI(d.config.Paths.MicroCephStateDir)
+	cli, err := microceph.FindCLI(d.config.Paths.CephConfDirs())
 	if err != nil {
 		return response.NotFound(err)
 	}

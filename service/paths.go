@@ -36,6 +36,45 @@ const (
 	SnapMicroCephStateDir  = "/var/snap/microceph/common/state"
 )
 
+// What MicroOVN and MicroCeph share with MicroCloud's snap through content
+// interfaces is mounted in MicroCloud's own $SNAP_DATA, at the targets of
+// the plugs of snap/snapcraft.yaml; each shared directory appears there
+// under its own name (data/pki as pki/, conf as conf/).
+const (
+	SnapOVNCertificatesTarget = "microovn-certificates"
+	SnapCephConfTarget        = "microceph-conf"
+)
+
+// SnapPlugTargets are the plug targets (relative to $SNAP_DATA) the daemon
+// reads: snap/snapcraft.yaml must mount exactly these.
+func SnapPlugTargets() []string {
+	return []string{SnapOVNCertificatesTarget, SnapCephConfTarget}
+}
+
+// OVNPKIDirs are where MicroOVN's client certificates are looked for, in
+// order: the snap's plug, then beside MicroOVN's state directory (its
+// $SNAP_COMMON/data/pki, or the lab's).
+func (p Paths) OVNPKIDirs() []string {
+	var out []string
+	if data := os.Getenv("SNAP_DATA"); data != "" {
+		out = append(out, filepath.Join(data, SnapOVNCertificatesTarget, "pki"))
+	}
+
+	return append(out, filepath.Join(filepath.Dir(p.MicroOVNStateDir), "data", "pki"))
+}
+
+// CephConfDirs are where MicroCeph's ceph.conf and admin keyring are
+// looked for, in order: the snap's plug, beside MicroCeph's state directory
+// (the lab), MicroCeph's own $SNAP_DATA/conf, then /etc/ceph.
+func (p Paths) CephConfDirs() []string {
+	var out []string
+	if data := os.Getenv("SNAP_DATA"); data != "" {
+		out = append(out, filepath.Join(data, SnapCephConfTarget, "conf"))
+	}
+
+	return append(out, filepath.Join(filepath.Dir(p.MicroCephStateDir), "conf"), "/var/snap/microceph/current/conf", "/etc/ceph")
+}
+
 // DefaultMicroCloudStateDir is the snap's state dir when running as a snap,
 // /var/lib/microcloud otherwise. MICROCLOUD_STATE_DIR overrides both.
 func DefaultMicroCloudStateDir() string {

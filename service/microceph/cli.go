@@ -29,10 +29,9 @@ type CLI struct {
 // hold up the caller.
 const cliTimeout = 20 * time.Second
 
-// FindCLI finds the ceph command and MicroCeph's ceph.conf for the MicroCeph
-// whose microcluster state is in stateDir: conf/ beside the state dir (the
-// lab), the snap's $SNAP_DATA/conf, then /etc/ceph.
-func FindCLI(stateDir string) (CLI, error) {
+// FindCLI finds the ceph command and MicroCeph's ceph.conf and admin
+// keyring in the first of dirs that has both (service.Paths.CephConfDirs).
+func FindCLI(dirs []string) (CLI, error) {
 	bin, err := exec.LookPath("ceph")
 	if err != nil {
 		bin, err = exec.LookPath("microceph.ceph")
@@ -42,7 +41,7 @@ func FindCLI(stateDir string) (CLI, error) {
 		return CLI{}, fmt.Errorf("Neither ceph nor microceph.ceph is installed on this machine")
 	}
 
-	for _, dir := range []string{filepath.Join(filepath.Dir(stateDir), "conf"), "/var/snap/microceph/current/conf", "/etc/ceph"} {
+	for _, dir := range dirs {
 		conf := filepath.Join(dir, "ceph.conf")
 		keyring := filepath.Join(dir, "ceph.client.admin.keyring")
 		if fileExists(conf) && fileExists(keyring) {
