@@ -15,5 +15,5 @@
 //
 // FromPlan goes the other way: the preseed equivalent of a plan, which
 // `microcloud init --dry-run` prints so that an interactive session can be
-// replayed. doc/preseed.md describes the format for operators.
+// replayed. doc/reference/preseed.md describes the format for operators.
 package preseed

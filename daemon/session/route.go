@@ -16,7 +16,7 @@ type defaultRoute struct {
 // defaultRoutes lists the default routes, IPv4 first (/proc/net/route),
 // then IPv6 (/proc/net/ipv6_route): the address of such an interface is the
 // natural one for MicroCloud when a machine has several and the operator
-// named none (doc/init.md, "--auto").
+// named none (doc/how-to/init.md, "--auto").
 func defaultRoutes() []defaultRoute {
 	var out []defaultRoute
 	if f, err := os.Open("/proc/net/route"); err == nil {

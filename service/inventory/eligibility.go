@@ -1,5 +1,5 @@
 // Package inventory describes a machine's network interfaces and disks and
-// decides, with a reason, what each can be used for (doc/init.md lists the reasons). The rules
+// decides, with a reason, what each can be used for (doc/how-to/init.md lists the reasons). The rules
 // here are pure functions of the facts; reading the facts from the kernel and
 // LXD lives in interfaces.go and disks.go.
 package inventory

@@ -18,7 +18,7 @@ type AutoOptions struct {
 }
 
 // Auto builds the plan `microcloud init --auto` runs, from the systems'
-// facts alone (doc/init.md, "--auto"): a zfs local pool when every system has a free
+// facts alone (doc/how-to/init.md, "--auto"): a zfs local pool when every system has a free
 // disk and LXD supports zfs, else dir; Ceph on all remaining free disks when
 // at least three systems have one; OVN when every system has exactly one
 // eligible uplink and a gateway was given, else the bridge fallback; no

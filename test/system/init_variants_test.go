@@ -13,7 +13,7 @@ import (
 // TestInitNoCeph: OVN without Ceph (MicroCeph is not installed): the plan
 // skips the MicroCeph phase and LXD gets no remote pool. (The lab's
 // userspace datapath forwards Geneve only over a dedicated underlay, see
-// doc/lab.md, so cross-machine pings need one; TestInitSingleNode covers
+// doc/explanation/lab.md, so cross-machine pings need one; TestInitSingleNode covers
 // encapsulation on the management address.)
 func TestInitNoCeph(t *testing.T) {
 	lab := harness.LabUp(t, 3, "lxd,microcloud,microovn")

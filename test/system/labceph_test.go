@@ -27,7 +27,7 @@ import (
 const cephNet = "10.97.0.0/24"
 
 // cephBenignChecks are health checks the lab accepts. None is known today:
-// the lab's tuning (doc/lab.md, "Lab MicroCeph") removes the ones this
+// the lab's tuning (doc/explanation/lab.md, "Lab MicroCeph") removes the ones this
 // host would otherwise raise. Add one here only with the reason.
 var cephBenignChecks = map[string]string{}
 

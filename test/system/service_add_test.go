@@ -14,7 +14,7 @@ import (
 // answerOVN answers init's OVN questions for nodes: the preselected uplink
 // on each, the lab's uplink gateway and range, no IPv6, the default
 // nameservers, and an underlay on ul0 (Geneve in this lab needs a
-// dedicated underlay: doc/lab.md).
+// dedicated underlay: doc/explanation/lab.md).
 func answerOVN(term *harness.Terminal, nodes []string) {
 	term.WaitFor("Set up distributed networking (OVN)?", 30*time.Second)
 	term.Keys("Enter")

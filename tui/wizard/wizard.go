@@ -17,7 +17,7 @@ type Wizard struct {
 	Plan  plan.Plan
 }
 
-// Build asks every question, in the order doc/init.md lists: local storage,
+// Build asks every question, in the order doc/how-to/init.md lists: local storage,
 // distributed storage, distributed networking and its underlay. Each
 // section is validated as soon as it is answered. Growing a cloud (ModeAdd)
 // it asks only each new system's part of what the cloud has.
