@@ -235,7 +235,13 @@ func (b *summaryBuilder) ceph(p plan.Plan) {
 
 	b.heading("Distributed storage (MicroCeph)")
 	b.field("public network", orDefault(c.PublicNetwork))
-	b.field("internal network", orDefault(c.InternalNetwork))
+	internal := orDefault(c.InternalNetwork)
+	if c.InternalNetwork == "" && c.PublicNetwork != "" {
+		// plan.CephNetworks: the internal network defaults to the public one.
+		internal = "the public network"
+	}
+
+	b.field("internal network", internal)
 	b.field("CephFS", yesNo(c.CephFS))
 }
 
