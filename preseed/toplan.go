@@ -89,35 +89,11 @@ func planCreate(facts plan.Facts, p *plan.Plan) {
 		m := plan.System{Name: name, Address: facts.Cloud.Addresses[name]}
 		if p.Creates(types.MicroOVN) {
 			m.UplinkInterface = plan.DefaultUplink(facts, name)
-			m.UnderlayIP = addressInSubnetOf(facts.Systems[name], underlay)
+			m.UnderlayIP = facts.Systems[name].UnderlayAddressIn(underlay)
 		}
 
 		p.Members = append(p.Members, m)
 	}
-}
-
-// addressInSubnetOf is a system's underlay-eligible address in a subnet
-// (CIDR; "" for none), or "".
-func addressInSubnetOf(sf plan.SystemFacts, cidr string) string {
-	_, subnet, err := net.ParseCIDR(cidr)
-	if err != nil {
-		return ""
-	}
-
-	for _, iface := range sf.Inventory.Interfaces {
-		if !iface.Underlay.Eligible {
-			continue
-		}
-
-		for _, a := range iface.Addresses {
-			ip, _, err := net.ParseCIDR(a)
-			if err == nil && subnet.Contains(ip) {
-				return ip.String()
-			}
-		}
-	}
-
-	return ""
 }
 
 func sortedNames(m map[string]string) []string {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,16 +48,9 @@ after a failure finishes the job.`,
 }
 
 func runAdd(cmd *cobra.Command, g *globals, opts *addOptions) error {
-	if opts.sessionTimeout <= 0 || opts.sessionTimeout > time.Hour {
-		return fmt.Errorf("Invalid --session-timeout %s: must be between 1s and 1h", opts.sessionTimeout)
-	}
-
-	if opts.lookupTimeout <= 0 {
-		return fmt.Errorf("Invalid --lookup-timeout %s: must be positive", opts.lookupTimeout)
-	}
-
-	if opts.preseed != "" && opts.auto {
-		return errors.New("Choose one of --preseed and --auto")
+	err := checkSessionFlags(opts.sessionTimeout, opts.lookupTimeout, opts.preseed, opts.auto)
+	if err != nil {
+		return err
 	}
 
 	env, err := g.env()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -48,4 +50,22 @@ func parseSecondsOrDuration(s string) (time.Duration, error) {
 func durationFlag(f *pflag.FlagSet, p *time.Duration, name string, short string, value time.Duration, usage string) {
 	*p = value
 	f.VarP(secondsOrDuration{d: p}, name, short, usage)
+}
+
+// checkSessionFlags refuses the session flags init and add cannot take:
+// timeouts out of range, and --preseed with --auto.
+func checkSessionFlags(sessionTimeout time.Duration, lookupTimeout time.Duration, preseed string, auto bool) error {
+	if sessionTimeout <= 0 || sessionTimeout > time.Hour {
+		return fmt.Errorf("Invalid --session-timeout %s: must be between 1s and 1h", sessionTimeout)
+	}
+
+	if lookupTimeout <= 0 {
+		return fmt.Errorf("Invalid --lookup-timeout %s: must be positive", lookupTimeout)
+	}
+
+	if preseed != "" && auto {
+		return errors.New("Choose one of --preseed and --auto")
+	}
+
+	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,16 +64,9 @@ prints the plan and the equivalent preseed.`,
 }
 
 func runInit(ctx context.Context, g *globals, opts *initOptions) error {
-	if opts.sessionTimeout <= 0 || opts.sessionTimeout > time.Hour {
-		return fmt.Errorf("Invalid --session-timeout %s: must be between 1s and 1h", opts.sessionTimeout)
-	}
-
-	if opts.lookupTimeout <= 0 {
-		return fmt.Errorf("Invalid --lookup-timeout %s: must be positive", opts.lookupTimeout)
-	}
-
-	if opts.preseed != "" && opts.auto {
-		return errors.New("Choose one of --preseed and --auto")
+	err := checkSessionFlags(opts.sessionTimeout, opts.lookupTimeout, opts.preseed, opts.auto)
+	if err != nil {
+		return err
 	}
 
 	env, err := g.env()

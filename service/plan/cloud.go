@@ -95,21 +95,31 @@ func (c *Cloud) UsesUnderlay(f Facts) bool {
 // gets by default.
 func (c *Cloud) UnderlayFor(f Facts, system string) string {
 	for _, cidr := range c.UnderlaySubnets(f) {
-		_, subnet, err := net.ParseCIDR(cidr)
-		if err != nil {
+		if ip := f.Systems[system].UnderlayAddressIn(cidr); ip != "" {
+			return ip
+		}
+	}
+
+	return ""
+}
+
+// UnderlayAddressIn is the system's address in a subnet (CIDR) on an
+// interface that can carry the underlay, or "".
+func (sf SystemFacts) UnderlayAddressIn(cidr string) string {
+	_, subnet, err := net.ParseCIDR(cidr)
+	if err != nil {
+		return ""
+	}
+
+	for _, iface := range sf.Inventory.Interfaces {
+		if !iface.Underlay.Eligible {
 			continue
 		}
 
-		for _, iface := range f.Systems[system].Inventory.Interfaces {
-			if !iface.Underlay.Eligible {
-				continue
-			}
-
-			for _, a := range iface.Addresses {
-				ip, _, err := net.ParseCIDR(a)
-				if err == nil && subnet.Contains(ip) {
-					return ip.String()
-				}
+		for _, a := range iface.Addresses {
+			ip, _, err := net.ParseCIDR(a)
+			if err == nil && subnet.Contains(ip) {
+				return ip.String()
 			}
 		}
 	}

@@ -12,6 +12,20 @@ import (
 	"github.com/microcloud-project/microcloud/test/harness"
 )
 
+// startInteractiveAdd starts 'microcloud add' on micro01 in an 80×24
+// terminal, runs 'microcloud join' on the node and selects it once it is
+// verified.
+func startInteractiveAdd(t *testing.T, node string) (*harness.Terminal, []*harness.Process) {
+	t.Helper()
+	command := fmt.Sprintf("%s exec micro01 microcloud add --passphrase %q", harness.LabScript(), passphrase)
+	term := harness.StartTerminal(t, 80, 24, nil, command)
+	term.WaitFor("Passphrase: ", time.Minute)
+	joiners := joinAll(t, []string{node})
+	waitVerified(t, term, node)
+	term.Keys("Right", "Enter")
+	return term, joiners
+}
+
 // TestAddInteractiveAndAuto grows a 3-node full-stack cloud (OVN on an
 // underlay, Ceph) three ways: micro04 with the interactive `microcloud
 // add` in a terminal, where only micro04's own part is asked (its Ceph
@@ -26,12 +40,7 @@ func TestAddInteractiveAndAuto(t *testing.T) {
 	runInit(t, lab, base)
 
 	// micro04, interactively.
-	command := fmt.Sprintf("%s exec micro01 microcloud add --passphrase %q", harness.LabScript(), passphrase)
-	term := harness.StartTerminal(t, 80, 24, nil, command)
-	term.WaitFor("Passphrase: ", time.Minute)
-	joiners := joinAll(t, []string{"micro04"})
-	waitVerified(t, term, "micro04")
-	term.Keys("Right", "Enter")
+	term, joiners := startInteractiveAdd(t, "micro04")
 	term.WaitFor("Give Ceph disks of the new systems?", time.Minute)
 	if !strings.Contains(term.History(), "a directory on each new system") {
 		t.Fatalf("the cloud's directory pool is not said:\n%s", term.History())

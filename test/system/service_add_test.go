@@ -127,12 +127,7 @@ func TestAddBringsCephAndOVN(t *testing.T) {
 	lab := harness.LabUp(t, 4, "")
 	runInit(t, lab, cloudSpec{nodes: lab.Nodes[:3]})
 
-	command := fmt.Sprintf("%s exec micro01 microcloud add --passphrase %q", harness.LabScript(), passphrase)
-	term := harness.StartTerminal(t, 80, 24, nil, command)
-	term.WaitFor("Passphrase: ", time.Minute)
-	joiners := joinAll(t, []string{"micro04"})
-	waitVerified(t, term, "micro04")
-	term.Keys("Right", "Enter")
+	term, joiners := startInteractiveAdd(t, "micro04")
 	term.WaitFor("Set up distributed storage (Ceph)?", time.Minute)
 	if !strings.Contains(term.History(), "old and new") {
 		t.Fatalf("add does not say the service is set up on every system:\n%s", term.History())
