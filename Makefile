@@ -16,7 +16,7 @@ BINARIES := microcloud microcloudd
 export CGO_CFLAGS CGO_LDFLAGS
 export CGO_ENABLED := 1
 
-.PHONY: all deps build check unit fuzz system test vet demo clean
+.PHONY: all deps build check unit fuzz system test vet demo clean docs deb
 
 all: build
 
@@ -26,6 +26,7 @@ all: build
 deps: .deps/cgo.mk
 	build/deps.sh build
 	build/deps.sh lab
+	build/deps.sh deb
 
 build: .deps/cgo.mk
 	@mkdir -p bin
@@ -68,11 +69,28 @@ system: build
 
 test: unit fuzz system
 
-check: deps build vet test
+# The Debian package is built before the tests: TestDebianPackage installs it.
+check: deps build vet deb test
+
+# The CLI reference in doc/reference/, generated from the commands (a unit
+# test fails when it is out of date), in a clean environment so that the
+# defaults shown are the package's.
+docs: build
+	env -i PATH=/usr/bin:/bin bin/microcloud __docs markdown doc/reference/microcloud.md
+	env -i PATH=/usr/bin:/bin bin/microcloudd __docs markdown doc/reference/microcloudd.md
+
+# The Debian package (bookworm, amd64) in dist/, checked by lintian.
+# Its binaries are position-independent and fully RELRO (Debian's hardening).
+deb: .deps/cgo.mk
+	build/deps.sh deb
+	@mkdir -p dist/bin
+	$(GO) build -tags $(GOTAGS) -buildmode=pie -ldflags "$(LDFLAGS) -linkmode=external -extldflags '-Wl,-z,relro,-z,now'" -o dist/bin/ ./cmd/microcloud ./cmd/microcloudd
+	BIN=dist/bin build/deb.sh $(VERSION) dist
+	lintian --fail-on error,warning dist/microcloud_$(VERSION)_amd64.deb
 
 # The 3-machine lab with a full MicroCloud (LXD, OVN, Ceph) and instances.
 demo: deps build
 	test/demo/demo
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -3,6 +3,7 @@
 #
 #   build/deps.sh build   apt build packages + a static libdqlite >= 1.17 in .deps/
 #   build/deps.sh lab     apt runtime packages of the lab (LXD, OVN/OVS, Ceph, tools)
+#   build/deps.sh deb     apt packages that build and check the Debian package
 #
 # Bookworm's libdqlite (1.11) is too old for go-dqlite v2. Debian trixie ships a
 # static libdqlite.a (raft built in) in libdqlite-dev; we fetch only that .deb
@@ -25,6 +26,11 @@ lab_pkgs=(lxd lxd-client iproute2 iptables busybox-static dnsmasq-base
 	ovn-central ovn-host openvswitch-switch openvswitch-common
 	ceph-mon ceph-osd ceph-mgr ceph-mds ceph-common uuid-runtime
 	tmux procps psmisc util-linux kmod iputils-ping xz-utils)
+
+# Building and checking the Debian package: dpkg-deb and objdump (binutils)
+# build it, lintian judges it, systemd-analyze verifies its unit, man checks
+# its pages.
+deb_pkgs=(dpkg-dev binutils lintian systemd man-db groff-base)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
@@ -127,8 +133,11 @@ build)
 lab)
 	apt_install "${lab_pkgs[@]}"
 	;;
+deb)
+	apt_install "${deb_pkgs[@]}"
+	;;
 *)
-	log "usage: $0 build|lab"
+	log "usage: $0 build|lab|deb"
 	exit 2
 	;;
 esac
