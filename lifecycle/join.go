@@ -10,7 +10,6 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/tui"
-	"github.com/microcloud-project/microcloud/tui/wizard"
 )
 
 // JoinOptions run `microcloud join`.
@@ -46,20 +45,8 @@ func Join(ctx context.Context, env *Env, opts JoinOptions) error {
 		}
 	}
 
-	// On a terminal the operator picks among several addresses, as on the
-	// initiator; otherwise the daemon takes the only one or says which exist.
-	if opts.Address == "" && tui.RequireTerminalFor("microcloud join", env.In, env.Out) == nil {
-		sys, err := env.Backend.System(ctx)
-		if err != nil {
-			return err
-		}
-
-		opts.Address, err = wizard.ChooseAddress(wizard.Terminal{In: env.In, Out: env.Out}, *sys, "")
-		if err != nil {
-			return err
-		}
-	}
-
+	// Without --address the daemon takes the only address, or announces on
+	// each and takes the one in the subnet of the initiator that finds it.
 	stream, err := env.Backend.JoinSession(ctx, types.SessionStart{
 		Role:             types.RoleJoiner,
 		Passphrase:       opts.Passphrase,
@@ -98,7 +85,14 @@ func printJoinEvent(out io.Writer, ev types.SessionEvent) (bool, error) {
 	switch ev.Type {
 	case types.EventSession:
 		s := ev.Session
-		fmt.Fprintf(out, "Joining as %s (%s on %s; multicast: %s)\n", s.Name, s.Address, s.Interface, s.Multicast)
+		if s.Address == "" {
+			// Several addresses: the one in the initiator's subnet is
+			// taken when the initiator finds this machine.
+			fmt.Fprintf(out, "Joining as %s, announced on %s (the address in the initiator's subnet is taken; multicast: %s)\n", s.Name, s.Interface, s.Multicast)
+		} else {
+			fmt.Fprintf(out, "Joining as %s (%s on %s; multicast: %s)\n", s.Name, s.Address, s.Interface, s.Multicast)
+		}
+
 		fmt.Fprintf(out, "This machine's fingerprint: %s\n", types.ShortFingerprint(s.Fingerprint))
 	case types.EventInitiator, types.EventConfirmed:
 		fmt.Fprintln(out, ev.Message)

@@ -116,8 +116,9 @@ func (s *Session) handleCluster(w http.ResponseWriter, in *incoming) {
 	}
 
 	host, _, err := net.SplitHostPort(req.Address)
-	if err != nil || net.ParseIP(host) == nil || net.ParseIP(host).String() != net.ParseIP(s.info.Address).String() {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("address %s is not this machine's session address %s", req.Address, s.info.Address))
+	own := s.Info().Address
+	if err != nil || net.ParseIP(host) == nil || net.ParseIP(host).String() != net.ParseIP(own).String() {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("address %s is not this machine's session address %s", req.Address, own))
 		return
 	}
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,11 +28,14 @@ const (
 )
 
 type joinerState struct {
-	mu        sync.Mutex
-	announcer *multicast.Announcer
-	trying    map[string]bool
-	ignored   map[string]bool
-	keys      map[string][]byte
+	mu sync.Mutex
+	// announcers: one, or one per candidate address while the address
+	// waits for the initiator (candidates).
+	announcers []*multicast.Announcer
+	candidates []AddressCandidate
+	trying     map[string]bool
+	ignored    map[string]bool
+	keys       map[string][]byte
 
 	// The initiator, once it proved the passphrase.
 	initiator   *types.SessionPeer
@@ -54,13 +58,18 @@ func (s *Session) startJoiner(req types.SessionStart) error {
 		return err
 	}
 
+	s.passphrase = passphrase
+	s.joiner = &joinerState{trying: map[string]bool{}, ignored: map[string]bool{}, keys: map[string][]byte{}}
 	address, iface, _, err := s.m.chooseAddress(req.Address, initiatorIP)
+	var ambiguous *AmbiguousAddressError
+	if errors.As(err, &ambiguous) && req.Address == "" && req.InitiatorAddress == "" {
+		return s.announceOnEvery(ambiguous.Candidates)
+	}
+
 	if err != nil {
 		return err
 	}
 
-	s.passphrase = passphrase
-	s.joiner = &joinerState{trying: map[string]bool{}, ignored: map[string]bool{}, keys: map[string][]byte{}}
 	s.info.Address = address
 	s.info.Interface = iface.Name
 
@@ -71,24 +80,108 @@ func (s *Session) startJoiner(req types.SessionStart) error {
 		return nil
 	}
 
-	services := s.m.config.Services(s.ctx)
-	announcer, err := multicast.Announce(iface, multicast.Announcement{
-		Version:     multicast.ProtocolVersion,
-		Name:        s.info.Name,
-		Address:     address,
-		Port:        s.m.config.Port,
-		Fingerprint: s.info.Fingerprint,
-		Services:    announcedServices(services),
-	})
+	announcer, err := s.announce(iface, address)
 	if err != nil {
 		return err
 	}
 
 	families, famErr := multicast.ProbeFamilies(iface)
 	s.info.Multicast = describeFamilies(families, famErr)
-	s.joiner.announcer = announcer
+	s.joiner.announcers = []*multicast.Announcer{announcer}
 	s.emit(types.SessionEvent{Type: types.EventSession, Session: &s.info})
 	return nil
+}
+
+// announce makes this joiner known on one interface, with one address.
+func (s *Session) announce(iface *net.Interface, address string) (*multicast.Announcer, error) {
+	return multicast.Announce(iface, multicast.Announcement{
+		Version:     multicast.ProtocolVersion,
+		Name:        s.info.Name,
+		Address:     address,
+		Port:        s.m.config.Port,
+		Fingerprint: s.info.Fingerprint,
+		Services:    announcedServices(s.m.config.Services(s.ctx)),
+	})
+}
+
+// announceOnEvery announces this joiner on each candidate address's
+// interface; the address is chosen when an initiator finds it (the one in
+// the initiator's subnet, see settleAddress). The session's address stays
+// empty until then.
+func (s *Session) announceOnEvery(candidates []AddressCandidate) error {
+	var names []string
+	var probed string
+	for _, c := range candidates {
+		iface := c.Interface
+		announcer, err := s.announce(&iface, c.IP)
+		if err != nil {
+			s.joiner.stopAnnouncing()
+			return err
+		}
+
+		s.joiner.announcers = append(s.joiner.announcers, announcer)
+		names = append(names, c.IP+" on "+iface.Name)
+		if probed == "" {
+			families, famErr := multicast.ProbeFamilies(&iface)
+			probed = describeFamilies(families, famErr)
+		}
+	}
+
+	s.joiner.candidates = candidates
+	s.info.Interface = strings.Join(names, ", ")
+	s.info.Multicast = probed
+	info := s.info
+	s.emit(types.SessionEvent{Type: types.EventSession, Session: &info})
+	return nil
+}
+
+// settleAddress takes, when this joiner's address waits for an initiator,
+// the candidate in the subnet of the initiator's address, and stops the
+// other announcements.
+func (s *Session) settleAddress(initiator string) error {
+	st := s.joiner
+	st.mu.Lock()
+	candidates := st.candidates
+	st.mu.Unlock()
+	if candidates == nil {
+		return nil
+	}
+
+	ip := net.ParseIP(initiator)
+	var near []AddressCandidate
+	for _, c := range candidates {
+		if ip != nil && c.Subnet.Contains(ip) {
+			near = append(near, c)
+		}
+	}
+
+	if len(near) > 1 {
+		return fmt.Errorf("several addresses of this machine are in the subnet of the initiator's %s (%v): run 'microcloud join --address IP'", initiator, (&AmbiguousAddressError{Candidates: near}).list())
+	}
+
+	for _, c := range near {
+		st.mu.Lock()
+		st.candidates = nil
+		st.mu.Unlock()
+		s.mu.Lock()
+		s.info.Address, s.info.Interface = c.IP, c.Interface.Name
+		s.mu.Unlock()
+		s.emit(types.SessionEvent{Type: types.EventInitiator, Message: fmt.Sprintf("Using %s on %s for MicroCloud: the address in the initiator's subnet", c.IP, c.Interface.Name)})
+		return nil
+	}
+
+	return fmt.Errorf("the initiator's address %s is in none of this machine's subnets", initiator)
+}
+
+// stopAnnouncing stops every announcement.
+func (st *joinerState) stopAnnouncing() {
+	st.mu.Lock()
+	announcers := st.announcers
+	st.announcers = nil
+	st.mu.Unlock()
+	for _, a := range announcers {
+		a.Stop()
+	}
 }
 
 // announcedServices puts each service's version and its gated API
@@ -216,12 +309,17 @@ func (s *Session) tryInitiator(hello types.SessionHello) {
 
 	found := types.SessionPeer{Name: hello.Name, Address: hello.Address, Port: hello.Port, Fingerprint: hello.Fingerprint, State: types.PeerDiscovered}
 	s.emit(types.SessionEvent{Type: types.EventInitiator, Peer: &found, Message: fmt.Sprintf("Found initiator %s at %s (fingerprint %s)", hello.Name, hello.Address, short(hello.Fingerprint))})
+	err := s.settleAddress(hello.Address)
+	if err != nil {
+		s.emit(types.SessionEvent{Type: types.EventWarning, Message: fmt.Sprintf("Ignoring %s: %v", hello.Name, err)})
+		return
+	}
 
 	key := s.keyFor(hello.Salt)
 	join := types.SessionJoin{
 		SessionID:   hello.SessionID,
 		Name:        s.info.Name,
-		Address:     s.info.Address,
+		Address:     s.Info().Address,
 		Port:        s.m.config.Port,
 		Fingerprint: s.certFP,
 		Certificate: certPEM(s.cert.Certificate[0]),
@@ -272,12 +370,10 @@ func (s *Session) tryInitiator(hello types.SessionHello) {
 	st.initiatorFP = hello.Fingerprint
 	st.clientFP = Fingerprint(clientCert.Raw)
 	s.key = key
-	announcer := st.announcer
-	st.announcer = nil
 	st.mu.Unlock()
 
 	// Found and verified: no need to be seen by anyone else.
-	announcer.Stop()
+	st.stopAnnouncing()
 	s.emit(types.SessionEvent{Type: types.EventInitiator, Peer: &verified, Message: fmt.Sprintf(
 		"%s accepted the passphrase; waiting for it to select this machine (it shows this machine's fingerprint %s)", hello.Name, short(s.info.Fingerprint))})
 	go s.pingInitiator(verified)

@@ -287,8 +287,8 @@ func (s *Session) end(reason string) {
 	s.mu.Unlock()
 
 	s.cancel()
-	if s.joiner != nil && s.joiner.announcer != nil {
-		s.joiner.announcer.Stop()
+	if s.joiner != nil {
+		s.joiner.stopAnnouncing()
 	}
 
 	s.m.release(s)
@@ -379,10 +379,38 @@ func chooseAddress(address string, near string) (string, *net.Interface, *net.IP
 		}
 	}
 
-	var list []string
+	amb := &AmbiguousAddressError{}
 	for _, c := range candidates {
-		list = append(list, c.ipnet.IP.String()+" on "+c.iface.Name)
+		amb.Candidates = append(amb.Candidates, AddressCandidate{IP: c.ipnet.IP.String(), Interface: c.iface, Subnet: c.ipnet})
 	}
 
-	return "", nil, nil, fmt.Errorf("Choose this machine's address for MicroCloud (--address): %v", list)
+	return "", nil, nil, amb
+}
+
+// AddressCandidate is one address this machine could use for MicroCloud.
+type AddressCandidate struct {
+	IP        string
+	Interface net.Interface
+	Subnet    *net.IPNet
+}
+
+// AmbiguousAddressError is several addresses that could be this machine's,
+// none of them on a default route's interface. A joiner without a given
+// address announces itself on each and takes the one in the subnet of the
+// initiator that finds it.
+type AmbiguousAddressError struct {
+	Candidates []AddressCandidate
+}
+
+func (e *AmbiguousAddressError) Error() string {
+	return fmt.Sprintf("Choose this machine's address for MicroCloud (--address): %v", e.list())
+}
+
+func (e *AmbiguousAddressError) list() []string {
+	var list []string
+	for _, c := range e.Candidates {
+		list = append(list, c.IP+" on "+c.Interface.Name)
+	}
+
+	return list
 }
