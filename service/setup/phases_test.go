@@ -444,3 +444,42 @@ func TestLXDPhaseWithoutSSLConfig(t *testing.T) {
 		t.Fatalf("client key set as configuration: %v", cloud.lxd.state.config)
 	}
 }
+
+// TestServiceBroughtToAGrownCloud: an add-mode plan that creates MicroCeph
+// (service add: no new system) bootstraps it on the initiator, joins every
+// other member, and adds the members' disks; a plan that does not create
+// it refuses to bootstrap.
+func TestServiceBroughtToAGrownCloud(t *testing.T) {
+	cloud := newFakeCloud("a", "b", "c")
+	p := plan.Plan{Mode: plan.ModeAdd, Initiator: "a", Ceph: &plan.Ceph{}, Create: []types.ServiceType{types.MicroCeph}}
+	for i, n := range []string{"a", "b", "c"} {
+		p.Members = append(p.Members, plan.System{Name: n, Address: fmt.Sprintf("10.0.0.%d", i+1), CephDisks: []plan.Disk{{Path: "/dev/sdc"}}})
+	}
+
+	e, _ := newExecutor(p, cloud)
+	e.Facts = plan.Facts{Systems: map[string]plan.SystemFacts{"a": {Inventory: types.System{Interfaces: []types.Interface{{Name: "eth0", Addresses: []string{"10.0.0.1/24"}}}}}}}
+	err := e.microceph(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ceph := cloud.clusters[types.MicroCeph]
+	if ceph.bootstraps != 1 || ceph.joined() != "b,c" || len(cloud.ceph.osds) != 3 || cloud.ceph.replication != 3 {
+		t.Fatalf("bootstraps %d, joins %v, osds %v, replication %d", ceph.bootstraps, ceph.joins, cloud.ceph.osds, cloud.ceph.replication)
+	}
+
+	if ceph.configs["a"]["PublicNet"] != "10.0.0.0/24" {
+		t.Fatalf("bootstrap config %v: no public network from the initiator's member entry", ceph.configs["a"])
+	}
+
+	// Without Create, a grown cloud's missing service is an error.
+	cloud = newFakeCloud("a", "b")
+	p.Create, p.Members = nil, nil
+	p.Systems = []plan.System{{Name: "b", Address: "10.0.0.2"}}
+	e, _ = newExecutor(p, cloud)
+	e.Existing = map[string]string{"a": "10.0.0.1"}
+	err = e.microceph(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "not initialized on the initiator") {
+		t.Fatalf("got %v", err)
+	}
+}
