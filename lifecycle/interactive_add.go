@@ -29,7 +29,7 @@ func (i *InteractiveAdd) Mode() plan.Mode { return plan.ModeAdd }
 
 // Check implements Planner: a terminal, and a cloud to grow.
 func (i *InteractiveAdd) Check(env *Env, members map[string]string) error {
-	err := tui.RequireTerminal(env.In, env.Out)
+	err := tui.RequireTerminalFor("microcloud add", env.In, env.Out)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,10 @@ type ServiceAdd struct {
 	ask wizard.Asker
 }
 
+// ErrServiceAddNeedsTerminal: service add asks init's questions of the
+// services it sets up, and has no unattended form.
+var ErrServiceAddNeedsTerminal = errors.New("microcloud service add needs a terminal: it asks the questions of the services it sets up")
+
 // ErrAllServicesSetUp ends a `service add` with nothing to add.
 var ErrAllServicesSetUp = errors.New("All services are already set up")
 
@@ -27,9 +31,8 @@ func (a *ServiceAdd) Mode() plan.Mode { return plan.ModeAdd }
 
 // Check implements Planner: a terminal, and a cloud.
 func (a *ServiceAdd) Check(env *Env, members map[string]string) error {
-	err := tui.RequireTerminal(env.In, env.Out)
-	if err != nil {
-		return err
+	if tui.RequireTerminalFor("microcloud service add", env.In, env.Out) != nil {
+		return ErrServiceAddNeedsTerminal
 	}
 
 	if len(members) == 0 {
