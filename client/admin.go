@@ -33,6 +33,13 @@ func (c *Client) OVN(ctx context.Context, southbound string) (*types.OVNReport, 
 	return out, err
 }
 
+// OVNEncapIP is the encapsulation IP the machine's chassis is set up with.
+func (c *Client) OVNEncapIP(ctx context.Context) (string, error) {
+	var out types.OVNEncap
+	err := c.admin(ctx, "GET", api.NewURL().Path("ovn", "encap-ip"), nil, &out)
+	return out.IP, err
+}
+
 // ForgetCeph drops a dead member's monitor, OSDs and CRUSH host.
 func (c *Client) ForgetCeph(ctx context.Context, f types.Forget) ([]string, error) {
 	var out types.ForgetResult

@@ -29,11 +29,28 @@ func (d *Daemon) cephEndpoints() []rest.Endpoint {
 
 // GET /1.0/ovn[?southbound=...]: the chassis and this central's raft servers.
 // POST /1.0/ovn/forget: drop a dead member's chassis and raft seats.
+// GET /1.0/ovn/encap-ip: this machine's chassis' encapsulation IP, from its
+// Open vSwitch database (MicroOVN's API does not say).
 func (d *Daemon) ovnEndpoints() []rest.Endpoint {
 	return []rest.Endpoint{
 		{Path: "ovn", Get: rest.EndpointAction{Handler: d.ovnGet}},
 		{Path: "ovn/forget", Post: rest.EndpointAction{Handler: d.ovnForget}},
+		{Path: "ovn/encap-ip", Get: rest.EndpointAction{Handler: d.ovnEncapIPGet}},
 	}
+}
+
+// ovnCLI runs OVN's tools with this machine's MicroOVN files.
+func (d *Daemon) ovnCLI() microovn.CLI {
+	return microovn.CLI{PKI: d.config.Paths.OVNPKIDir(), Run: d.config.Paths.OVNRunDir()}
+}
+
+func (d *Daemon) ovnEncapIPGet(_ state.State, r *http.Request) response.Response {
+	ip, err := d.ovnCLI().LocalEncapIP(r.Context())
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	return response.SyncResponse(true, types.OVNEncap{IP: ip})
 }
 
 func (d *Daemon) cephGet(_ state.State, r *http.Request) response.Response {
@@ -70,7 +87,7 @@ func (d *Daemon) cephForget(_ state.State, r *http.Request) response.Response {
 }
 
 func (d *Daemon) ovnGet(_ state.State, r *http.Request) response.Response {
-	report, err := microovn.NewCLI(d.config.Paths.MicroOVNStateDir).Report(r.Context(), r.URL.Query().Get("southbound"))
+	report, err := d.ovnCLI().Report(r.Context(), r.URL.Query().Get("southbound"))
 	if err != nil {
 		return response.SmartError(err)
 	}
@@ -84,7 +101,7 @@ func (d *Daemon) ovnForget(_ state.State, r *http.Request) response.Response {
 		return response.BadRequest(err)
 	}
 
-	actions, err := microovn.NewCLI(d.config.Paths.MicroOVNStateDir).Forget(r.Context(), req)
+	actions, err := d.ovnCLI().Forget(r.Context(), req)
 	if err != nil {
 		return response.SmartError(err)
 	}

@@ -51,15 +51,7 @@ func (d *Daemon) ovnPKIGet(s state.State, r *http.Request) response.Response {
 }
 
 func (d *Daemon) readOVNPKI() (*types.OVNPKI, error) {
-	dirs := d.config.Paths.OVNPKIDirs()
-	dir := dirs[len(dirs)-1]
-	for _, candidate := range dirs {
-		if _, err := os.Stat(filepath.Join(candidate, "cacert.pem")); err == nil {
-			dir = candidate
-			break
-		}
-	}
-
+	dir := d.config.Paths.OVNPKIDir()
 	var out types.OVNPKI
 	for file, dst := range map[string]*string{"cacert.pem": &out.CACert, "client-cert.pem": &out.ClientCert, "client-privkey.pem": &out.ClientKey} {
 		data, err := os.ReadFile(filepath.Join(dir, file))

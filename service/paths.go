@@ -42,13 +42,14 @@ const (
 // under its own name (data/pki as pki/, conf as conf/).
 const (
 	SnapOVNCertificatesTarget = "microovn-certificates"
+	SnapOVNChassisTarget      = "microovn-chassis"
 	SnapCephConfTarget        = "microceph-conf"
 )
 
 // SnapPlugTargets are the plug targets (relative to $SNAP_DATA) the daemon
 // reads: snap/snapcraft.yaml must mount exactly these.
 func SnapPlugTargets() []string {
-	return []string{SnapOVNCertificatesTarget, SnapCephConfTarget}
+	return []string{SnapOVNCertificatesTarget, SnapOVNChassisTarget, SnapCephConfTarget}
 }
 
 // OVNPKIDirs are where MicroOVN's client certificates are looked for, in
@@ -61,6 +62,34 @@ func (p Paths) OVNPKIDirs() []string {
 	}
 
 	return append(out, filepath.Join(filepath.Dir(p.MicroOVNStateDir), "data", "pki"))
+}
+
+// OVNPKIDir is the first of OVNPKIDirs that holds MicroOVN's CA, else the
+// last (so that errors name where MicroOVN itself keeps it).
+func (p Paths) OVNPKIDir() string {
+	dirs := p.OVNPKIDirs()
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, "cacert.pem")); err == nil {
+			return dir
+		}
+	}
+
+	return dirs[len(dirs)-1]
+}
+
+// OVNRunDir is MicroOVN's runtime directory, with its central databases'
+// sockets in ovn/ and the Open vSwitch database's in switch/: the snap's
+// plug when it is mounted, else beside MicroOVN's state directory (its
+// $SNAP_COMMON/run, or the lab's).
+func (p Paths) OVNRunDir() string {
+	if data := os.Getenv("SNAP_DATA"); data != "" {
+		plug := filepath.Join(data, SnapOVNChassisTarget)
+		if _, err := os.Stat(filepath.Join(plug, "switch")); err == nil {
+			return plug
+		}
+	}
+
+	return filepath.Join(filepath.Dir(p.MicroOVNStateDir), "run")
 }
 
 // CephConfDirs are where MicroCeph's ceph.conf and admin keyring are

@@ -46,6 +46,12 @@ type OVNReport struct {
 	Raft map[string][]string `json:"raft" yaml:"raft"`
 }
 
+// OVNEncap is the encapsulation IP a machine's chassis is set up with
+// (GET /1.0/ovn/encap-ip).
+type OVNEncap struct {
+	IP string `json:"ip" yaml:"ip"`
+}
+
 // Forget asks a member to drop every trace a dead member left in a service
 // (POST /1.0/ceph/forget, POST /1.0/ovn/forget).
 type Forget struct {

@@ -18,15 +18,19 @@ import (
 // certificate: for what MicroOVN's API does not offer (a chassis'
 // encapsulation IPs, forgetting a dead member's chassis and raft seats).
 type CLI struct {
-	// Common is MicroOVN's common directory (the parent of its state
-	// dir): data/pki holds its certificates, run/central its central
-	// databases' sockets.
-	Common string
+	// PKI holds MicroOVN's certificates (its $SNAP_COMMON/data/pki).
+	PKI string
+	// Run is MicroOVN's runtime directory (its $SNAP_COMMON/run): ovn/
+	// holds the central databases' sockets and control sockets, switch/
+	// the Open vSwitch database's socket.
+	Run string
 }
 
-// NewCLI is the CLI of the MicroOVN whose microcluster state is in stateDir.
+// NewCLI is the CLI of the MicroOVN whose microcluster state is in
+// stateDir, with its files where MicroOVN keeps them (beside that dir).
 func NewCLI(stateDir string) CLI {
-	return CLI{Common: filepath.Dir(stateDir)}
+	common := filepath.Dir(stateDir)
+	return CLI{PKI: filepath.Join(common, "data", "pki"), Run: filepath.Join(common, "run")}
 }
 
 const cliTimeout = 15 * time.Second
@@ -35,7 +39,12 @@ const cliTimeout = 15 * time.Second
 var centralDBs = []struct{ name, short string }{{"OVN_Northbound", "nb"}, {"OVN_Southbound", "sb"}}
 
 func (c CLI) ctl(short string) string {
-	return filepath.Join(c.Common, "run", "central", "ovn"+short+"_db.ctl")
+	return filepath.Join(c.Run, "ovn", "ovn"+short+"_db.ctl")
+}
+
+// SwitchSocket is the local Open vSwitch database's socket.
+func (c CLI) SwitchSocket() string {
+	return filepath.Join(c.Run, "switch", "db.sock")
 }
 
 func run(ctx context.Context, name string, args ...string) (string, error) {
@@ -57,19 +66,40 @@ func run(ctx context.Context, name string, args ...string) (string, error) {
 // sbctl runs ovn-sbctl against the southbound database: this member's
 // central socket when it runs one, else the given connection over TLS.
 func (c CLI) sbctl(ctx context.Context, southbound string, args ...string) (string, error) {
-	local := filepath.Join(c.Common, "run", "central", "ovnsb_db.sock")
+	local := filepath.Join(c.Run, "ovn", "ovnsb_db.sock")
 	var db []string
 	if _, err := os.Stat(local); err == nil {
 		db = []string{"--db=unix:" + local}
 	} else if southbound != "" {
-		pki := filepath.Join(c.Common, "data", "pki")
-		db = []string{"--db=" + southbound, "--private-key=" + filepath.Join(pki, "client-privkey.pem"),
-			"--certificate=" + filepath.Join(pki, "client-cert.pem"), "--ca-cert=" + filepath.Join(pki, "cacert.pem")}
+		db = append([]string{"--db=" + southbound}, TLSFlags(c.PKI+"/client-privkey.pem", c.PKI+"/client-cert.pem", c.PKI+"/cacert.pem")...)
 	} else {
 		return "", fmt.Errorf("This machine runs no OVN central and no southbound connection was given")
 	}
 
 	return run(ctx, "ovn-sbctl", append(append(db, "--timeout=10"), args...)...)
+}
+
+// TLSFlags are the options of OVN's and OVS's clients for a TLS
+// connection with a client key and certificate and the CA to trust.
+func TLSFlags(key string, cert string, ca string) []string {
+	return []string{"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + ca}
+}
+
+// LocalEncapIP is the encapsulation IP this member's chassis is set up
+// with: external_ids:ovn-encap-ip in the local Open vSwitch database,
+// which is where MicroOVN writes it and ovn-controller reads it.
+func (c CLI) LocalEncapIP(ctx context.Context) (string, error) {
+	out, err := run(ctx, "ovs-vsctl", "--db=unix:"+c.SwitchSocket(), "--timeout=10", "--if-exists", "get", "Open_vSwitch", ".", "external_ids:ovn-encap-ip")
+	if err != nil {
+		return "", err
+	}
+
+	ip := strings.Trim(strings.TrimSpace(out), `"`)
+	if ip == "" {
+		return "", fmt.Errorf("The Open vSwitch database at %s has no ovn-encap-ip", c.SwitchSocket())
+	}
+
+	return ip, nil
 }
 
 // Report lists the chassis with their encapsulation IPs, and the raft

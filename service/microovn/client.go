@@ -27,21 +27,6 @@ func (m *Client) Services(ctx context.Context) ([]ServiceEntry, error) {
 	return entries, err
 }
 
-// EncapIP asks the member which encapsulation IP its chassis uses, where
-// MicroOVN can say (the lab's GET /1.0/env); ok is false when it cannot.
-func (m *Client) EncapIP(ctx context.Context) (string, bool) {
-	var env struct {
-		EncapIP string `json:"encap_ip"`
-	}
-
-	err := m.c.Query(ctx, "GET", "1.0", api.NewURL().Path("env"), nil, &env)
-	if err != nil || env.EncapIP == "" {
-		return "", false
-	}
-
-	return env.EncapIP, true
-}
-
 // Northbound is the connection string of OVN's northbound databases
 // ("ssl:10.0.0.1:6641,..."), from the members that run the central service
 // and their addresses (member name -> "ip:port").

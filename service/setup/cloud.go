@@ -58,6 +58,16 @@ func (c *Cloud) Chassis(ctx context.Context, southbound string) ([]types.OVNChas
 	return report.Chassis, nil
 }
 
+// EncapIP implements Services.
+func (c *Cloud) EncapIP(ctx context.Context, system string) (string, error) {
+	cl, err := c.Client(system)
+	if err != nil {
+		return "", err
+	}
+
+	return cl.OVNEncapIP(ctx)
+}
+
 // PlaceOVNPKIForLXD implements Services.
 func (c *Cloud) PlaceOVNPKIForLXD(ctx context.Context, system string) error {
 	cl, err := c.Client(system)

@@ -188,6 +188,18 @@ func (c *fakeCloud) Chassis(context.Context, string) ([]types.OVNChassis, error)
 	return out, nil
 }
 
+// EncapIP is a member's Open vSwitch database.
+func (c *fakeCloud) EncapIP(_ context.Context, system string) (string, error) {
+	c.ovn.mu.Lock()
+	defer c.ovn.mu.Unlock()
+	ip, ok := c.ovn.encap[system]
+	if c.ovn.noSwitchDB || !ok {
+		return "", fmt.Errorf("no Open vSwitch database")
+	}
+
+	return ip, nil
+}
+
 func (c *fakeCloud) PlaceOVNPKIForLXD(_ context.Context, system string) error {
 	c.ovn.mu.Lock()
 	defer c.ovn.mu.Unlock()
@@ -258,8 +270,8 @@ type fakeOVN struct {
 	encap map[string]string
 	// noEnv: MicroOVN cannot report encap IPs; noSB: OVN's southbound
 	// database cannot be read.
-	noEnv bool
-	noSB  bool
+	noSwitchDB bool
+	noSB       bool
 	// pkiPlaced lists where the client PKI was put for LXD.
 	pkiPlaced []string
 }
@@ -279,17 +291,6 @@ func (f fakeOVNOn) Services(context.Context) ([]microovn.ServiceEntry, error) {
 	}
 
 	return out, nil
-}
-
-func (f fakeOVNOn) EncapIP(context.Context) (string, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.noEnv {
-		return "", false
-	}
-
-	ip, ok := f.encap[f.system]
-	return ip, ok
 }
 
 // fakeLXD is an LXD cluster's pools, networks, server config and default

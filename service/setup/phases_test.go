@@ -358,21 +358,22 @@ func TestRunAndVerify(t *testing.T) {
 		t.Fatalf("err %v does not name b", err)
 	}
 
-	// Without the southbound database, each member's MicroOVN tells.
+	// Without the southbound database, each member's switch database tells.
 	cloud.ovn.noSB = true
 	err = e.Verify(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "10.9.9.9, not the planned 10.2.0.2") {
 		t.Fatalf("err %v", err)
 	}
 
-	// MicroOVN that cannot tell either: a warning, not an error.
+	// Switch databases that cannot be read either: a warning naming
+	// them, not an error.
 	cloud.ovn.encap["b"] = "10.2.0.2"
-	cloud.ovn.noEnv = true
+	cloud.ovn.noSwitchDB = true
 	if err := e.Verify(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 
-	if !strings.Contains(strings.Join(e.Warnings, "\n"), "3 chassis not checked") {
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "Encapsulation IPs not checked on a, b, c") {
 		t.Fatalf("warnings %v", e.Warnings)
 	}
 

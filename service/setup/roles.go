@@ -27,7 +27,6 @@ type CephAdmin interface {
 // OVNAdmin is what the executor asks MicroOVN beyond membership.
 type OVNAdmin interface {
 	Services(ctx context.Context) ([]microovn.ServiceEntry, error)
-	EncapIP(ctx context.Context) (string, bool)
 }
 
 // Services reaches the services of every system of a plan.
@@ -49,6 +48,10 @@ type Services interface {
 	// Chassis lists OVN's chassis as its southbound database has them
 	// (read on the initiator: its central's socket, else southbound).
 	Chassis(ctx context.Context, southbound string) ([]types.OVNChassis, error)
+
+	// EncapIP is the encapsulation IP a system's chassis is set up with,
+	// as its own Open vSwitch database has it.
+	EncapIP(ctx context.Context, system string) (string, error)
 
 	// PlaceOVNPKIForLXD puts a system's MicroOVN client PKI where its LXD
 	// reads it when LXD takes none as configuration (no ovn_ssl_config).

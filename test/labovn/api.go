@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
 
 	"github.com/canonical/lxd/lxd/response"
 	"github.com/canonical/lxd/shared/api"
@@ -30,16 +29,11 @@ type (
 	ConfigResponse  = microovn.ConfigResponse
 )
 
-// EnvResponse answers GET /1.0/env (a lab addition): the connection strings
-// and the paths of the PKI files LXD needs for network.ovn.*.
-type EnvResponse struct {
-	NBConnect  string `json:"nb_connect"`
-	SBConnect  string `json:"sb_connect"`
-	EncapIP    string `json:"encap_ip"`
-	CACert     string `json:"ca_cert"`
-	ClientCert string `json:"client_cert"`
-	ClientKey  string `json:"client_key"`
-	SwitchDB   string `json:"switch_db"`
+// RegenerateEnvResponse answers POST /1.0/env, as MicroOVN's: whether this
+// member rewrote its ovn.env, and what failed on the others.
+type RegenerateEnvResponse struct {
+	Success bool     `json:"success"`
+	Errors  []string `json:"error"`
 }
 
 func (d *Daemon) servers() map[string]rest.Server {
@@ -57,7 +51,13 @@ func (d *Daemon) servers() map[string]rest.Server {
 					{Path: "services", Get: target(d.servicesGet)},
 					{Path: "service/{service}", Put: target(d.serviceEnable), Delete: target(d.serviceDisable)},
 					{Path: "config", Get: target(d.configGet), Post: target(d.configSet), Delete: target(d.configDelete)},
-					{Path: "env", Get: target(d.envGet)},
+					{Path: "env", Post: target(d.envPost)},
+					{Path: "certificates/{service}", Put: target(d.certificatePut)},
+					{Path: "certificates", Put: target(d.certificatesPut)},
+					{Path: "ca", Get: target(d.caGet)},
+					{Path: "ovsdb/schema/{db}/expected", Get: rest.EndpointAction{Handler: d.schemaExpected}},
+					{Path: "ovsdb/schema/{db}/expected/all", Get: rest.EndpointAction{Handler: d.schemaExpectedAll}},
+					{Path: "ovsdb/schema/{db}/active", Get: rest.EndpointAction{Handler: d.schemaActive}},
 					{Path: "refresh", Post: rest.EndpointAction{Handler: d.refreshPost}},
 				},
 			}},
@@ -82,11 +82,11 @@ func (d *Daemon) servicesGet(s state.State, r *http.Request) response.Response {
 func serviceName(r *http.Request) (string, error) {
 	name := mux.Vars(r)["service"]
 	switch name {
-	case ServiceCentral, ServiceSwitch, ServiceChassis:
+	case ServiceCentral, ServiceSwitch, ServiceChassis, ServiceBGP:
 		return name, nil
 	}
 
-	return "", api.StatusErrorf(http.StatusBadRequest, "Unknown service %q (central, switch or chassis)", name)
+	return "", api.StatusErrorf(http.StatusBadRequest, "Unknown service %q (central, switch, chassis or bgp)", name)
 }
 
 func (d *Daemon) serviceEnable(s state.State, r *http.Request) response.Response {
@@ -102,6 +102,10 @@ func (d *Daemon) serviceEnable(s state.State, r *http.Request) response.Response
 
 	if p.Runs(s.Name(), name) {
 		return response.SmartError(api.StatusErrorf(http.StatusConflict, "Service %s is already enabled on %s", name, s.Name()))
+	}
+
+	if name == ServiceBGP {
+		return response.NotImplemented(fmt.Errorf("The lab MicroOVN does not run the bgp service"))
 	}
 
 	err = s.Database().Transaction(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
@@ -176,52 +180,60 @@ func centralWarnings(count int) ServiceWarnings {
 	return ServiceWarnings{FewCentral: count < 3, EvenCentral: count > 0 && count%2 == 0}
 }
 
+// configFailure answers a config request that failed as MicroOVN does: a
+// sync response marked as failed, with the error in its body.
+func configFailure(out ConfigResponse, err error) response.Response {
+	out.Error = err.Error()
+	return response.SyncResponse(false, &out)
+}
+
 func decodeConfig(r *http.Request) (ConfigRequest, error) {
 	req := ConfigRequest{}
 	err := json.NewDecoder(r.Body).Decode(&req)
 	if err != nil {
-		return req, api.StatusErrorf(http.StatusBadRequest, "Invalid request body: %v", err)
+		return req, fmt.Errorf("failed to decode config request: %v", err)
 	}
 
 	if req.Key != configCentralIPs {
-		return req, api.StatusErrorf(http.StatusBadRequest, "Unknown config key %q (only %q)", req.Key, configCentralIPs)
+		return req, fmt.Errorf("config key '%s' is not a recognized config option", req.Key)
 	}
 
 	return req, nil
 }
 
 func (d *Daemon) configGet(s state.State, r *http.Request) response.Response {
+	var out ConfigResponse
 	req, err := decodeConfig(r)
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, err)
 	}
 
-	var out ConfigResponse
 	err = s.Database().Transaction(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		out.Value, out.IsSet, err = getConfig(ctx, tx, req.Key)
 		return err
 	})
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, fmt.Errorf("Error occurred while getting config: %v", err))
 	}
 
-	return response.SyncResponse(true, out)
+	return response.SyncResponse(true, &out)
 }
 
 func (d *Daemon) configSet(s state.State, r *http.Request) response.Response {
+	var out ConfigResponse
 	req, err := decodeConfig(r)
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, err)
 	}
 
 	ips := splitIPs(req.Value)
 	if len(ips) == 0 {
-		return response.BadRequest(fmt.Errorf("%s needs at least one IP address", configCentralIPs))
+		return configFailure(out, fmt.Errorf("configuration for key '%s' not valid: it needs at least one IP address", req.Key))
 	}
 
 	for _, ip := range ips {
 		if net.ParseIP(ip) == nil {
-			return response.BadRequest(fmt.Errorf("%s: %q is not an IP address", configCentralIPs, ip))
+			return configFailure(out, fmt.Errorf("configuration for key '%s' not valid: %q is not an IP address", req.Key, ip))
 		}
 	}
 
@@ -229,58 +241,71 @@ func (d *Daemon) configSet(s state.State, r *http.Request) response.Response {
 		return setConfig(ctx, tx, req.Key, req.Value)
 	})
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, fmt.Errorf("Error occurred while setting config: %v", err))
 	}
 
-	d.notifyRefresh(r.Context(), s)
-	err = d.refresh(r.Context(), s)
-	if err != nil {
-		return response.SmartError(err)
-	}
-
-	return response.SyncResponse(true, map[string]string{"error": ""})
+	return d.configChanged(s, r, out)
 }
 
 func (d *Daemon) configDelete(s state.State, r *http.Request) response.Response {
+	var out ConfigResponse
 	req, err := decodeConfig(r)
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, err)
 	}
 
 	err = s.Database().Transaction(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		return deleteConfig(ctx, tx, req.Key)
 	})
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, fmt.Errorf("Error occurred while deleting config: %v", err))
 	}
 
-	d.notifyRefresh(r.Context(), s)
-	err = d.refresh(r.Context(), s)
-	if err != nil {
-		return response.SmartError(err)
-	}
-
-	return response.EmptySyncResponse
+	return d.configChanged(s, r, out)
 }
 
-func (d *Daemon) envGet(s state.State, r *http.Request) response.Response {
-	p, _, err := d.load(r.Context(), s)
+// configChanged makes every member follow a changed ovn.central-ips.
+func (d *Daemon) configChanged(s state.State, r *http.Request, out ConfigResponse) response.Response {
+	d.notifyRefresh(r.Context(), s)
+	err := d.refresh(r.Context(), s)
 	if err != nil {
-		return response.SmartError(err)
+		return configFailure(out, fmt.Errorf("Error occurred while handling config change: %v", err))
 	}
 
-	n := d.node(s)
-	env := Env{CentralIPs: p.CentralIPs(), LocalIP: n.ip}
-	cert, key := d.layout.Cert("client")
-	return response.SyncResponse(true, EnvResponse{
-		NBConnect:  env.NBConnect(),
-		SBConnect:  env.SBConnect(),
-		EncapIP:    n.encapIP(),
-		CACert:     d.layout.CACert(),
-		ClientCert: cert,
-		ClientKey:  key,
-		SwitchDB:   "unix:" + filepath.Join(OVSRunDir, "db.sock"),
-	})
+	return response.SyncResponse(true, map[string]string{"error": ""})
+}
+
+// envPost rewrites ovn.env on this member and, unless the request is
+// itself the notification, on every other; what fails elsewhere is listed.
+func (d *Daemon) envPost(s state.State, r *http.Request) response.Response {
+	out := RegenerateEnvResponse{Errors: []string{}}
+	if !client.IsNotification(r) {
+		cluster, err := s.Cluster(true)
+		if err != nil {
+			return response.SyncResponse(false, &out)
+		}
+
+		out.Success = true
+		_ = cluster.Query(r.Context(), true, func(ctx context.Context, c *client.Client) error {
+			err := c.Query(ctx, "POST", "1.0", api.NewURL().Path("env"), nil, nil)
+			if err != nil {
+				u := c.URL()
+				out.Errors = append(out.Errors, fmt.Sprintf("Failed to contact cluster member with address %q: %s", u.String(), err))
+			}
+
+			return nil
+		})
+	}
+
+	err := d.refresh(r.Context(), s)
+	if err != nil {
+		out.Success = false
+		out.Errors = append(out.Errors, err.Error())
+		return response.SyncResponse(false, &out)
+	}
+
+	out.Success = true
+	return response.SyncResponse(true, &out)
 }
 
 func (d *Daemon) refreshPost(s state.State, r *http.Request) response.Response {

@@ -36,11 +36,11 @@ func (n *Node) dbFile(db centralDB) string {
 }
 
 func (n *Node) dbSocket(db centralDB) string {
-	return filepath.Join(n.layout.Run, "central", "ovn"+db.short+"_db.sock")
+	return filepath.Join(n.layout.OVNRun, "ovn"+db.short+"_db.sock")
 }
 
 func (n *Node) dbCtl(db centralDB) string {
-	return filepath.Join(n.layout.Run, "central", "ovn"+db.short+"_db.ctl")
+	return filepath.Join(n.layout.OVNRun, "ovn"+db.short+"_db.ctl")
 }
 
 func raftAddress(ip string, port int) string {
@@ -54,7 +54,7 @@ func (n *Node) dbProc(db centralDB) labsvc.Proc {
 	cert, key := n.layout.Cert(db.cert)
 	return labsvc.Proc{
 		Name:    "ovsdb-server (" + db.name + ")",
-		PidFile: filepath.Join(n.layout.Run, "central", "ovsdb-server-"+db.short+".pid"),
+		PidFile: filepath.Join(n.layout.OVNRun, "ovsdb-server-"+db.short+".pid"),
 		LogFile: filepath.Join(n.layout.Logs, "ovsdb-server-"+db.short+".out"),
 		Command: []string{"ovsdb-server", n.dbFile(db),
 			"--remote=punix:" + n.dbSocket(db),
@@ -62,7 +62,7 @@ func (n *Node) dbProc(db centralDB) labsvc.Proc {
 			"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + n.layout.CACert(),
 			"--unixctl=" + n.dbCtl(db),
 			"--log-file=" + filepath.Join(n.layout.Logs, "ovsdb-server-"+db.short+".log"), "-vconsole:off"},
-		Env: []string{"OVS_RUNDIR=" + filepath.Join(n.layout.Run, "central")},
+		Env: []string{"OVS_RUNDIR=" + n.layout.OVNRun},
 	}
 }
 
@@ -70,14 +70,14 @@ func (n *Node) northdProc(centralIPs []string) labsvc.Proc {
 	cert, key := n.layout.Cert("ovn-northd")
 	return labsvc.Proc{
 		Name:    "ovn-northd",
-		PidFile: filepath.Join(n.layout.Run, "central", "ovn-northd.pid"),
+		PidFile: filepath.Join(n.layout.OVNRun, "ovn-northd.pid"),
 		LogFile: filepath.Join(n.layout.Logs, "ovn-northd.out"),
 		Command: []string{"ovn-northd",
 			"--ovnnb-db=" + Connect("ssl", centralIPs, NBPort), "--ovnsb-db=" + Connect("ssl", centralIPs, SBPort),
 			"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + n.layout.CACert(),
-			"--unixctl=" + filepath.Join(n.layout.Run, "central", "ovn-northd.ctl"),
+			"--unixctl=" + filepath.Join(n.layout.OVNRun, "ovn-northd.ctl"),
 			"--log-file=" + filepath.Join(n.layout.Logs, "ovn-northd.log"), "-vconsole:off"},
-		Env: []string{"OVN_RUNDIR=" + filepath.Join(n.layout.Run, "central")},
+		Env: []string{"OVN_RUNDIR=" + n.layout.OVNRun},
 	}
 }
 
@@ -119,7 +119,7 @@ func (n *Node) ensureCentralDBs(ctx context.Context, peers []string) error {
 // startCentral runs both databases and waits until this member is part of
 // both raft clusters, then runs ovn-northd.
 func (n *Node) startCentral(ctx context.Context, centralIPs []string) error {
-	err := os.MkdirAll(filepath.Join(n.layout.Run, "central"), 0o755)
+	err := os.MkdirAll(n.layout.OVNRun, 0o755)
 	if err != nil {
 		return err
 	}

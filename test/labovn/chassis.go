@@ -12,14 +12,14 @@ import (
 
 func (n *Node) controllerProc() labsvc.Proc {
 	cert, key := n.layout.Cert("ovn-controller")
-	run := filepath.Join(n.layout.Run, "chassis")
+	run := n.layout.OVNRun
 	return labsvc.Proc{
 		Name:    "ovn-controller",
-		PidFile: filepath.Join(n.layout.Run, "ovn-controller.pid"),
+		PidFile: filepath.Join(n.layout.OVNRun, "ovn-controller-supervise.pid"),
 		LogFile: filepath.Join(n.layout.Logs, "ovn-controller.out"),
 		// Debian's ovn-controller 23.03 refuses --unixctl: its control
 		// socket goes to $OVN_RUNDIR/ovn-controller.<pid>.ctl.
-		Command: []string{"ovn-controller", "unix:" + filepath.Join(OVSRunDir, "db.sock"),
+		Command: []string{"ovn-controller", "unix:" + n.layout.SwitchSocket(),
 			"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + n.layout.CACert(),
 			"--pidfile=" + filepath.Join(run, "ovn-controller.pid"),
 			"--log-file=" + filepath.Join(n.layout.Logs, "ovn-controller.log"), "-vconsole:off"},
@@ -47,7 +47,7 @@ func (n *Node) setRemote(ctx context.Context, centralIPs []string) error {
 }
 
 func (n *Node) startChassis() error {
-	err := os.MkdirAll(filepath.Join(n.layout.Run, "chassis"), 0o755)
+	err := os.MkdirAll(n.layout.OVNRun, 0o755)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (n *Node) stopChassis(ctx context.Context, leave bool) {
 	pid, alive := p.Pid()
 	if leave && alive {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		ctl := filepath.Join(n.layout.Run, "chassis", fmt.Sprintf("ovn-controller.%d.ctl", pid))
+		ctl := filepath.Join(n.layout.OVNRun, fmt.Sprintf("ovn-controller.%d.ctl", pid))
 		_, err := labsvc.Run(ctx, "ovn-appctl", "-t", ctl, "exit")
 		cancel()
 

@@ -12,6 +12,7 @@ import (
 // OVN services a member can run.
 const (
 	ServiceCentral = "central"
+	ServiceBGP     = "bgp"
 	ServiceSwitch  = "switch"
 	ServiceChassis = "chassis"
 )

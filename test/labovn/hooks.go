@@ -12,6 +12,9 @@ import (
 	"github.com/canonical/microcluster/v2/state"
 )
 
+// labCAName names the CA the lab makes itself (not given in initConfig).
+const labCAName = "MicroOVN lab CA"
+
 func (d *Daemon) hooks() *state.Hooks {
 	return &state.Hooks{
 		PreInit:       d.preInit,
@@ -48,6 +51,11 @@ func (d *Daemon) preInit(ctx context.Context, s state.State, bootstrap bool, ini
 		if err != nil {
 			return err
 		}
+	}
+
+	_, _, err = RequestedServices(initConfig)
+	if err != nil {
+		return err
 	}
 
 	return writeFile(d.layout.EncapIPFile(), encap+"\n")
@@ -91,7 +99,7 @@ func (d *Daemon) postBootstrap(ctx context.Context, s state.State, initConfig ma
 	}
 
 	if ca == nil {
-		ca, err = NewCA("MicroOVN lab CA", time.Now())
+		ca, err = NewCA(labCAName, time.Now())
 		if err != nil {
 			return err
 		}
@@ -105,7 +113,12 @@ func (d *Daemon) postBootstrap(ctx context.Context, s state.State, initConfig ma
 			}
 		}
 
-		for _, svc := range []string{ServiceCentral, ServiceSwitch, ServiceChassis} {
+		services := []string{ServiceCentral, ServiceSwitch, ServiceChassis}
+		if requested, ok, _ := RequestedServices(initConfig); ok {
+			services = requested
+		}
+
+		for _, svc := range services {
 			err := addService(ctx, tx, s.Name(), svc)
 			if err != nil {
 				return err
@@ -122,7 +135,8 @@ func (d *Daemon) postBootstrap(ctx context.Context, s state.State, initConfig ma
 }
 
 // preJoin places the new member (central only while fewer than three members
-// run it and no external central is configured; switch and chassis always)
+// run it and no external central is configured; switch and chassis always;
+// exactly the "ovn-services" listed, when given)
 // in one transaction, so that concurrent joins cannot make a fourth central,
 // then starts its programs.
 func (d *Daemon) preJoin(ctx context.Context, s state.State, initConfig map[string]string) error {
@@ -140,6 +154,10 @@ func (d *Daemon) preJoin(ctx context.Context, s state.State, initConfig map[stri
 		services := []string{ServiceSwitch, ServiceChassis}
 		if external == "" && (Placement{Rows: rows}).Count(ServiceCentral) < 3 {
 			services = append(services, ServiceCentral)
+		}
+
+		if requested, ok, _ := RequestedServices(initConfig); ok {
+			services = requested
 		}
 
 		for _, svc := range services {

@@ -9,10 +9,32 @@ import (
 // initConfig keys MicroOVN reads, plus the per-host form
 // MicroCloud's underlay design passes for every system.
 const (
-	keyEncapIP = "ovn-encap-ip"
-	keyCACert  = "ovn-ca-cert"
-	keyCAKey   = "ovn-ca-key"
+	keyEncapIP  = "ovn-encap-ip"
+	keyCACert   = "ovn-ca-cert"
+	keyCAKey    = "ovn-ca-key"
+	keyServices = "ovn-services"
 )
+
+// RequestedServices reads "ovn-services": "auto" (or nothing) leaves the
+// choice to MicroOVN; otherwise a comma-separated list of central, chassis
+// and switch, as MicroOVN reads it. ok is false for "auto".
+func RequestedServices(initConfig map[string]string) (services []string, ok bool, err error) {
+	value, set := initConfig[keyServices]
+	if !set || value == "auto" {
+		return nil, false, nil
+	}
+
+	for _, svc := range strings.Split(value, ",") {
+		switch svc {
+		case ServiceCentral, ServiceChassis, ServiceSwitch:
+			services = append(services, svc)
+		default:
+			return nil, false, fmt.Errorf("failed to parse requested services: invalid service requested: %s", svc)
+		}
+	}
+
+	return services, true, nil
+}
 
 // EncapIP picks this member's Geneve encapsulation IP from initConfig: the
 // plain "ovn-encap-ip", the only key MicroOVN reads, else the member's own

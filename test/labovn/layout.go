@@ -28,9 +28,11 @@ const (
 	switchSchema = "/usr/share/openvswitch/vswitch.ovsschema"
 )
 
-// OVSRunDir is where the switch's database socket lives. It is the system
-// default, which inside a lab node is the node's own directory: LXD's
-// ovs-vsctl finds the switch there without configuration.
+// OVSRunDir is where Open vSwitch's tools look for the switch by default.
+// The switch lives under MicroOVN's own run/switch, as with the real
+// MicroOVN; inside a lab node (where this directory is the node's own) a
+// link to its socket stands for the snap plumbing that shows MicroOVN's
+// switch to LXD, so LXD's ovs-vsctl finds it without configuration.
 const OVSRunDir = "/run/openvswitch"
 
 // Layout is where the lab MicroOVN keeps its files, after MicroOVN's snap
@@ -42,6 +44,10 @@ type Layout struct {
 	SwitchDB  string
 	Env       string
 	Run       string
+	// OVNRun holds the OVN programs' sockets and control sockets
+	// (run/ovn), SwitchRun Open vSwitch's (run/switch), as MicroOVN's.
+	OVNRun    string
+	SwitchRun string
 }
 
 // NewLayout derives the layout from the service's directories.
@@ -53,7 +59,14 @@ func NewLayout(d labsvc.Dirs) Layout {
 		SwitchDB:  filepath.Join(d.Data, "switch", "db"),
 		Env:       filepath.Join(d.Data, "env"),
 		Run:       filepath.Join(d.Common, "run"),
+		OVNRun:    filepath.Join(d.Common, "run", "ovn"),
+		SwitchRun: filepath.Join(d.Common, "run", "switch"),
 	}
+}
+
+// SwitchSocket is the Open vSwitch database's socket.
+func (l Layout) SwitchSocket() string {
+	return filepath.Join(l.SwitchRun, "db.sock")
 }
 
 // Cert returns the certificate and key paths of one OVN service ("ovnnb",

@@ -60,34 +60,53 @@ func (n *Node) writePKI(ca *CA, services []string) error {
 		return err
 	}
 
-	ips := []net.IP{net.ParseIP(n.ip)}
-	if encap := net.ParseIP(n.encapIP()); encap != nil && !encap.Equal(ips[0]) {
-		ips = append(ips, encap)
-	}
-
 	for _, svc := range services {
-		certPath, keyPath := n.layout.Cert(svc)
+		certPath, _ := n.layout.Cert(svc)
 		if signedBy(certPath, ca) {
 			continue
 		}
 
-		certPEM, keyPEM, err := ca.Issue(n.name, ips, time.Now())
-		if err != nil {
-			return err
-		}
-
-		err = os.WriteFile(keyPath, keyPEM, 0o600)
-		if err != nil {
-			return err
-		}
-
-		err = os.WriteFile(certPath, certPEM, 0o644)
+		err := n.issue(ca, svc)
 		if err != nil {
 			return err
 		}
 	}
 
 	return nil
+}
+
+// issue writes a new certificate and key for one of the member's services.
+// OVN's programs notice changed files by themselves.
+func (n *Node) issue(ca *CA, svc string) error {
+	ips := []net.IP{net.ParseIP(n.ip)}
+	if encap := net.ParseIP(n.encapIP()); encap != nil && !encap.Equal(ips[0]) {
+		ips = append(ips, encap)
+	}
+
+	certPEM, keyPEM, err := ca.Issue(n.name, ips, time.Now())
+	if err != nil {
+		return err
+	}
+
+	certPath, keyPath := n.layout.Cert(svc)
+	err = writeFileAtomic(keyPath, keyPEM, 0o600)
+	if err != nil {
+		return err
+	}
+
+	return writeFileAtomic(certPath, certPEM, 0o644)
+}
+
+// writeFileAtomic replaces a file in one step, so that no reader sees half
+// of it (or a key that does not match its certificate for long).
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp := path + ".tmp"
+	err := os.WriteFile(tmp, data, mode)
+	if err != nil {
+		return err
+	}
+
+	return os.Rename(tmp, path)
 }
 
 func signedBy(certPath string, ca *CA) bool {

@@ -18,17 +18,17 @@ import (
 const phyBridge = "br-phy"
 
 func ovsEnv(l Layout) []string {
-	return []string{"OVS_RUNDIR=" + OVSRunDir, "OVS_DBDIR=" + l.SwitchDB, "OVS_LOGDIR=" + l.Logs}
+	return []string{"OVS_RUNDIR=" + l.SwitchRun, "OVS_DBDIR=" + l.SwitchDB, "OVS_LOGDIR=" + l.Logs}
 }
 
 func (n *Node) switchDBProc() labsvc.Proc {
 	return labsvc.Proc{
 		Name:    "ovsdb-server (Open_vSwitch)",
-		PidFile: filepath.Join(n.layout.Run, "switch-ovsdb-server.pid"),
+		PidFile: filepath.Join(n.layout.SwitchRun, "ovsdb-server-supervise.pid"),
 		LogFile: filepath.Join(n.layout.Logs, "ovsdb-server-switch.out"),
 		Command: []string{"ovsdb-server", filepath.Join(n.layout.SwitchDB, "conf.db"),
-			"--remote=punix:" + filepath.Join(OVSRunDir, "db.sock"),
-			"--pidfile=" + filepath.Join(OVSRunDir, "ovsdb-server.pid"),
+			"--remote=punix:" + n.layout.SwitchSocket(),
+			"--pidfile=" + filepath.Join(n.layout.SwitchRun, "ovsdb-server.pid"),
 			"--log-file=" + filepath.Join(n.layout.Logs, "ovsdb-server-switch.log"), "-vconsole:off"},
 		Env: ovsEnv(n.layout),
 	}
@@ -37,10 +37,10 @@ func (n *Node) switchDBProc() labsvc.Proc {
 func (n *Node) vswitchdProc() labsvc.Proc {
 	return labsvc.Proc{
 		Name:    "ovs-vswitchd",
-		PidFile: filepath.Join(n.layout.Run, "ovs-vswitchd.pid"),
+		PidFile: filepath.Join(n.layout.SwitchRun, "ovs-vswitchd-supervise.pid"),
 		LogFile: filepath.Join(n.layout.Logs, "ovs-vswitchd.out"),
-		Command: []string{"ovs-vswitchd", "unix:" + filepath.Join(OVSRunDir, "db.sock"),
-			"--pidfile=" + filepath.Join(OVSRunDir, "ovs-vswitchd.pid"),
+		Command: []string{"ovs-vswitchd", "unix:" + n.layout.SwitchSocket(),
+			"--pidfile=" + filepath.Join(n.layout.SwitchRun, "ovs-vswitchd.pid"),
 			"--log-file=" + filepath.Join(n.layout.Logs, "ovs-vswitchd.log"), "-vconsole:off"},
 		Env: ovsEnv(n.layout),
 	}
@@ -48,16 +48,21 @@ func (n *Node) vswitchdProc() labsvc.Proc {
 
 // vsctl runs ovs-vsctl against this member's switch.
 func (n *Node) vsctl(ctx context.Context, args ...string) (string, error) {
-	return labsvc.RunEnv(ctx, ovsEnv(n.layout), "ovs-vsctl", append([]string{"--db=unix:" + filepath.Join(OVSRunDir, "db.sock"), "--timeout=30"}, args...)...)
+	return labsvc.RunEnv(ctx, ovsEnv(n.layout), "ovs-vsctl", append([]string{"--db=unix:" + n.layout.SwitchSocket(), "--timeout=30"}, args...)...)
 }
 
 // startSwitch runs the local Open vSwitch (database and switch daemon).
 func (n *Node) startSwitch(ctx context.Context) error {
-	for _, dir := range []string{OVSRunDir, n.layout.SwitchDB} {
+	for _, dir := range []string{n.layout.SwitchRun, n.layout.SwitchDB} {
 		err := os.MkdirAll(dir, 0o755)
 		if err != nil {
 			return err
 		}
+	}
+
+	err := linkSwitch(n.layout.SwitchSocket())
+	if err != nil {
+		return err
 	}
 
 	db := filepath.Join(n.layout.SwitchDB, "conf.db")
@@ -68,7 +73,7 @@ func (n *Node) startSwitch(ctx context.Context) error {
 		}
 	}
 
-	err := n.switchDBProc().Start()
+	err = n.switchDBProc().Start()
 	if err != nil {
 		return err
 	}
@@ -82,6 +87,26 @@ func (n *Node) startSwitch(ctx context.Context) error {
 	}
 
 	return n.vswitchdProc().Start()
+}
+
+// linkSwitch points the node's default switch socket at MicroOVN's.
+func linkSwitch(socket string) error {
+	link := filepath.Join(OVSRunDir, "db.sock")
+	if target, err := os.Readlink(link); err == nil && target == socket {
+		return nil
+	}
+
+	err := os.MkdirAll(OVSRunDir, 0o755)
+	if err != nil {
+		return err
+	}
+
+	err = os.Remove(link)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+
+	return os.Symlink(socket, link)
 }
 
 // attachUnderlay moves the encapsulation IP's interface into the netdev

@@ -5,6 +5,8 @@ package system
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -33,21 +35,45 @@ func ovnApp(t *testing.T, lab *harness.Lab, node string) *microcluster.MicroClus
 	return app
 }
 
-// ovnEnv asks a member's lab MicroOVN where its databases and PKI are.
-func ovnEnv(t *testing.T, ctx context.Context, app *microcluster.MicroCluster) labovn.EnvResponse {
+// ovnEnvOf is where a member's MicroOVN says its databases are (its
+// ovn.env, which POST /1.0/env rewrites) and where its client PKI is.
+type ovnEnvOf struct {
+	NBConnect, SBConnect          string
+	CACert, ClientCert, ClientKey string
+}
+
+// ovnEnv has a member's MicroOVN rewrite its ovn.env everywhere, as the
+// real one does on POST /1.0/env, and reads it.
+func ovnEnv(t *testing.T, ctx context.Context, lab *harness.Lab, app *microcluster.MicroCluster, node string) ovnEnvOf {
 	t.Helper()
 	c, err := app.LocalClient()
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	var env labovn.EnvResponse
-	err = c.Query(ctx, "GET", "1.0", api.NewURL().Path("env"), nil, &env)
+	var regen labovn.RegenerateEnvResponse
+	err = c.Query(ctx, "POST", "1.0", api.NewURL().Path("env"), nil, &regen)
+	if err != nil || !regen.Success || len(regen.Errors) > 0 {
+		t.Fatalf("POST /1.0/env: %+v, %v", regen, err)
+	}
+
+	dir := filepath.Join(lab.NodeDir(node), "microovn")
+	data, err := os.ReadFile(filepath.Join(dir, "data", "env", "ovn.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	return env
+	vars := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok {
+			vars[k] = strings.Trim(v, `"`)
+		}
+	}
+
+	pki := filepath.Join(dir, "data", "pki")
+	return ovnEnvOf{NBConnect: vars["OVN_NB_CONNECT"], SBConnect: vars["OVN_SB_CONNECT"],
+		CACert: filepath.Join(pki, "cacert.pem"), ClientCert: filepath.Join(pki, "client-cert.pem"), ClientKey: filepath.Join(pki, "client-privkey.pem")}
 }
 
 // TestLabOVN forms a MicroOVN cluster in the lab with the product's calls
@@ -94,7 +120,7 @@ func TestLabOVN(t *testing.T) {
 		t.Logf("join %s: %s", node, time.Since(start).Round(time.Millisecond))
 	}
 
-	env := ovnEnv(t, ctx, first)
+	env := ovnEnv(t, ctx, lab, first, "micro01")
 	wantNB := "ssl:10.99.0.11:6641,ssl:10.99.0.12:6641,ssl:10.99.0.13:6641"
 	if env.NBConnect != wantNB {
 		t.Fatalf("NB connection %q, want %q", env.NBConnect, wantNB)
@@ -142,7 +168,7 @@ func TestLabOVN(t *testing.T) {
 	for _, node := range lab.Nodes[:3] {
 		for _, db := range []string{"nb", "sb"} {
 			name := map[string]string{"nb": "OVN_Northbound", "sb": "OVN_Southbound"}[db]
-			ctl := lab.NodeDir(node) + "/microovn/run/central/ovn" + db + "_db.ctl"
+			ctl := lab.NodeDir(node) + "/microovn/run/ovn/ovn" + db + "_db.ctl"
 			status := lab.MustExec(t, 10*time.Second, node, "ovs-appctl", "-t", ctl, "cluster/status", name)
 			servers := regexp.MustCompile(`(?m)^\s+[0-9a-f]{4} \([0-9a-f]{4} at ssl:10\.99\.0\.1[1-3]:664[34]\)`).FindAllString(status, -1)
 			if len(servers) != 3 {
@@ -265,7 +291,7 @@ func TestLabOVN(t *testing.T) {
 		})
 	}
 
-	status := lab.MustExec(t, 10*time.Second, "micro01", "ovs-appctl", "-t", lab.NodeDir("micro01")+"/microovn/run/central/ovnnb_db.ctl", "cluster/status", "OVN_Northbound")
+	status := lab.MustExec(t, 10*time.Second, "micro01", "ovs-appctl", "-t", lab.NodeDir("micro01")+"/microovn/run/ovn/ovnnb_db.ctl", "cluster/status", "OVN_Northbound")
 	if strings.Contains(status, "10.99.0.13") {
 		t.Fatalf("micro03 still in the NB raft cluster:\n%s", status)
 	}

@@ -315,14 +315,14 @@ func assertNoTrace(t *testing.T, lab *harness.Lab, left []string) {
 		t.Fatalf("OSD tree hosts %v and %d OSDs, want %s", hosts, osds, want)
 	}
 
-	sb := "--db=unix:" + filepath.Join(lab.NodeDir("micro01"), "microovn", "run", "central", "ovnsb_db.sock")
+	sb := "--db=unix:" + filepath.Join(lab.NodeDir("micro01"), "microovn", "run", "ovn", "ovnsb_db.sock")
 	chassis := lab.MustExec(t, 30*time.Second, "micro01", "ovn-sbctl", sb, "--format=csv", "--data=bare", "--no-headings", "--columns=hostname", "list", "Chassis")
 	if sorted(strings.Fields(chassis)) != want {
 		t.Fatalf("chassis %q, want %s", chassis, want)
 	}
 
 	for _, db := range []string{"nb", "sb"} {
-		ctl := filepath.Join(lab.NodeDir("micro01"), "microovn", "run", "central", "ovn"+db+"_db.ctl")
+		ctl := filepath.Join(lab.NodeDir("micro01"), "microovn", "run", "ovn", "ovn"+db+"_db.ctl")
 		status := lab.MustExec(t, 30*time.Second, "micro01", "ovs-appctl", "-t", ctl, "cluster/status", map[string]string{"nb": "OVN_Northbound", "sb": "OVN_Southbound"}[db])
 		for _, gone := range []string{"micro02", "micro03", "micro04"} {
 			// A seat is "<id> (<id> at ssl:IP:PORT)".
