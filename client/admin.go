@@ -40,6 +40,14 @@ func (c *Client) OVNEncapIP(ctx context.Context) (string, error) {
 	return out.IP, err
 }
 
+// OVNRoutersForLXD lists OVN's logical routers as the machine's LXD sees
+// them (its northbound connection and certificates).
+func (c *Client) OVNRoutersForLXD(ctx context.Context) (*types.OVNRouters, error) {
+	out := &types.OVNRouters{}
+	err := c.admin(ctx, "GET", api.NewURL().Path("ovn", "lxd-routers"), nil, out)
+	return out, err
+}
+
 // ForgetCeph drops a dead member's monitor, OSDs and CRUSH host.
 func (c *Client) ForgetCeph(ctx context.Context, f types.Forget) ([]string, error) {
 	var out types.ForgetResult

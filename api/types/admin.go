@@ -52,6 +52,13 @@ type OVNEncap struct {
 	IP string `json:"ip" yaml:"ip"`
 }
 
+// OVNRouters are the logical routers OVN's northbound database lists to a
+// client that connects as LXD does (GET /1.0/ovn/lxd-routers).
+type OVNRouters struct {
+	Northbound string   `json:"northbound" yaml:"northbound"`
+	Routers    []string `json:"routers" yaml:"routers"`
+}
+
 // Forget asks a member to drop every trace a dead member left in a service
 // (POST /1.0/ceph/forget, POST /1.0/ovn/forget).
 type Forget struct {

@@ -85,6 +85,26 @@ func TLSFlags(key string, cert string, ca string) []string {
 	return []string{"--private-key=" + key, "--certificate=" + cert, "--ca-cert=" + ca}
 }
 
+// Routers lists the logical routers of the northbound database at nb,
+// connecting with the given client key, certificate and CA.
+func (c CLI) Routers(ctx context.Context, nb string, key string, cert string, ca string) ([]string, error) {
+	out, err := run(ctx, "ovn-nbctl", append(append([]string{"--db=" + nb}, TLSFlags(key, cert, ca)...),
+		"--timeout=10", "--format=csv", "--data=bare", "--no-headings", "--columns=name", "list", "Logical_Router")...)
+	if err != nil {
+		return nil, err
+	}
+
+	var names []string
+	for _, line := range strings.Split(out, "\n") {
+		if name := strings.TrimSpace(line); name != "" {
+			names = append(names, name)
+		}
+	}
+
+	sort.Strings(names)
+	return names, nil
+}
+
 // LocalEncapIP is the encapsulation IP this member's chassis is set up
 // with: external_ids:ovn-encap-ip in the local Open vSwitch database,
 // which is where MicroOVN writes it and ovn-controller reads it.

@@ -68,6 +68,21 @@ func (c *Cloud) EncapIP(ctx context.Context, system string) (string, error) {
 	return cl.OVNEncapIP(ctx)
 }
 
+// OVNRoutersForLXD implements Services.
+func (c *Cloud) OVNRoutersForLXD(ctx context.Context, system string) ([]string, error) {
+	cl, err := c.Client(system)
+	if err != nil {
+		return nil, err
+	}
+
+	out, err := cl.OVNRoutersForLXD(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	return out.Routers, nil
+}
+
 // PlaceOVNPKIForLXD implements Services.
 func (c *Cloud) PlaceOVNPKIForLXD(ctx context.Context, system string) error {
 	cl, err := c.Client(system)

@@ -188,6 +188,45 @@ func (c *fakeCloud) Chassis(context.Context, string) ([]types.OVNChassis, error)
 	return out, nil
 }
 
+// OVNRoutersForLXD is the northbound database as LXD reaches it: a router
+// per OVN network, unless LXD's certificates fail or routers are lost.
+func (c *fakeCloud) OVNRoutersForLXD(context.Context, string) ([]string, error) {
+	c.ovn.mu.Lock()
+	defer c.ovn.mu.Unlock()
+	if c.ovn.lxdCannotReach {
+		return nil, fmt.Errorf("ovn-nbctl: ssl: certificate verify failed")
+	}
+
+	routers := []string{"some-other-router"}
+	c.lxd.state.mu.Lock()
+	defer c.lxd.state.mu.Unlock()
+	lost := c.ovn.lostRouters
+	for i, n := range sortedNetworks(c.lxd.state.networks) {
+		if n.Type != "ovn" {
+			continue
+		}
+
+		if lost > 0 {
+			lost--
+			continue
+		}
+
+		routers = append(routers, fmt.Sprintf("lxd-net%d-lr", i+1))
+	}
+
+	return routers, nil
+}
+
+func sortedNetworks(networks map[string]*api.Network) []*api.Network {
+	var out []*api.Network
+	for _, n := range networks {
+		out = append(out, n)
+	}
+
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 // EncapIP is a member's Open vSwitch database.
 func (c *fakeCloud) EncapIP(_ context.Context, system string) (string, error) {
 	c.ovn.mu.Lock()
@@ -268,10 +307,14 @@ func (f *fakeCeph) SetReplication(_ context.Context, size int64) error {
 type fakeOVN struct {
 	mu    sync.Mutex
 	encap map[string]string
-	// noEnv: MicroOVN cannot report encap IPs; noSB: OVN's southbound
-	// database cannot be read.
+	// noSwitchDB: members' Open vSwitch databases cannot be read; noSB:
+	// OVN's southbound database cannot be read.
 	noSwitchDB bool
 	noSB       bool
+	// lxdCannotReach: LXD's certificates fail at the northbound
+	// database; lostRouters: that many of LXD's routers are missing.
+	lxdCannotReach bool
+	lostRouters    int
 	// pkiPlaced lists where the client PKI was put for LXD.
 	pkiPlaced []string
 }
@@ -397,6 +440,17 @@ func (f *fakeLXD) GetNetwork(name string) (*api.Network, string, error) {
 	c := *n
 	c.Locations = slices.Clone(n.Locations)
 	return &c, "", nil
+}
+
+func (f *fakeLXD) GetNetworks() ([]api.Network, error) {
+	f.state.mu.Lock()
+	defer f.state.mu.Unlock()
+	var out []api.Network
+	for _, n := range f.state.networks {
+		out = append(out, *n)
+	}
+
+	return out, nil
 }
 
 func (f *fakeLXD) CreateNetwork(post api.NetworksPost) error {

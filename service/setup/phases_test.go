@@ -377,6 +377,23 @@ func TestRunAndVerify(t *testing.T) {
 		t.Fatalf("warnings %v", e.Warnings)
 	}
 
+	// LXD whose certificates no longer work at the northbound database,
+	// and a northbound database that lost one of LXD's routers.
+	cloud.ovn.lxdCannotReach = true
+	err = e.Verify(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "LXD cannot reach OVN's northbound database with its certificates: ovn-nbctl: ssl: certificate verify failed") {
+		t.Fatalf("err %v", err)
+	}
+
+	cloud.ovn.lxdCannotReach = false
+	cloud.ovn.lostRouters = 1
+	err = e.Verify(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "OVN's northbound database lacks routers of LXD's OVN networks: 0 of 1 found") {
+		t.Fatalf("err %v", err)
+	}
+
+	cloud.ovn.lostRouters = 0
+
 	// A member missing from a service.
 	cloud.clusters[types.MicroCeph].members = cloud.clusters[types.MicroCeph].members[:2]
 	err = e.Verify(context.Background())

@@ -57,6 +57,10 @@ type Services interface {
 	// reads it when LXD takes none as configuration (no ovn_ssl_config).
 	PlaceOVNPKIForLXD(ctx context.Context, system string) error
 
+	// OVNRoutersForLXD lists OVN's logical routers as a system's LXD
+	// reaches the northbound database (its connection and certificates).
+	OVNRoutersForLXD(ctx context.Context, system string) ([]string, error)
+
 	// RecordSettings keeps what members were set up with in MicroCloud's
 	// database.
 	RecordSettings(ctx context.Context, settings types.MemberSettings) error

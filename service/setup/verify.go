@@ -61,6 +61,13 @@ func (e *Executor) Verify(ctx context.Context) error {
 		return err
 	}
 
+	if e.Plan.OVN != nil {
+		err := e.verifyLXDReachesOVN(ctx)
+		if err != nil {
+			return err
+		}
+	}
+
 	e.report(init, types.MicroCloud, report.Done, "verified")
 	return nil
 }
@@ -219,6 +226,53 @@ func (e *Executor) verifyLXDObjects(ctx context.Context) error {
 		if network.Status != statusCreated || (len(n.Member) > 0 && !covers(network.Locations, members)) {
 			return e.fail(init, types.LXD, fmt.Errorf("network %q is %s on %v", n.Name, network.Status, network.Locations))
 		}
+	}
+
+	return nil
+}
+
+// verifyLXDReachesOVN checks that LXD, with the connection and certificates
+// the product gave it, really reaches OVN's northbound database: asked the
+// way LXD asks, it lists a logical router for each of LXD's OVN networks.
+// A network can be CREATED while LXD's certificates no longer work (they
+// changed after), so the networks' status alone does not show it.
+func (e *Executor) verifyLXDReachesOVN(ctx context.Context) error {
+	init := e.Plan.Initiator
+	l, err := e.Cloud.LXD(ctx, init)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	networks, err := l.GetNetworks()
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
+	ovnNetworks := 0
+	for _, n := range networks {
+		if n.Type == "ovn" {
+			ovnNetworks++
+		}
+	}
+
+	if ovnNetworks == 0 {
+		return nil
+	}
+
+	routers, err := e.Cloud.OVNRoutersForLXD(ctx, init)
+	if err != nil {
+		return e.fail(init, types.LXD, fmt.Errorf("LXD cannot reach OVN's northbound database with its certificates: %w", err))
+	}
+
+	lxdRouters := 0
+	for _, r := range routers {
+		if strings.HasPrefix(r, "lxd-net") && strings.HasSuffix(r, "-lr") {
+			lxdRouters++
+		}
+	}
+
+	if lxdRouters < ovnNetworks {
+		return e.fail(init, types.LXD, fmt.Errorf("OVN's northbound database lacks routers of LXD's OVN networks: %d of %d found", lxdRouters, ovnNetworks))
 	}
 
 	return nil
