@@ -122,6 +122,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.sessionPeersEndpoint(),
 					d.ovnPKIEndpoint(),
 					d.ovnPKIForLXDEndpoint(),
+					d.ovnLXDRoutersEndpoint(),
 					d.settingsEndpoint(),
 				}, d.cephEndpoints()...), d.ovnEndpoints()...),
 			}},
@@ -141,7 +142,8 @@ func (d *Daemon) servers() map[string]rest.Server {
 }
 
 // onStart watches for services being installed or removed, so that the
-// machine's advertised service list stays current.
+// machine's advertised service list stays current, and for MicroOVN's
+// certificates changing, so that LXD keeps reaching OVN.
 func (d *Daemon) onStart(ctx context.Context, s state.State) error {
 	d.mu.Lock()
 	d.state = s
@@ -153,6 +155,8 @@ func (d *Daemon) onStart(ctx context.Context, s state.State) error {
 			logger.Warn("Service disappeared", logger.Ctx{"service": t, "socket": d.config.Paths.Socket(t)})
 		}
 	})
+
+	go d.watchOVNPKI(ctx)
 
 	return nil
 }

@@ -75,9 +75,20 @@ func (d *Daemon) ovnPKIForLXDPost(s state.State, r *http.Request) response.Respo
 		return response.SmartError(err)
 	}
 
-	err = os.MkdirAll(lxdOVNFiles.dir, 0o755)
+	changed, err := placeOVNPKIForLXD(pki)
 	if err != nil {
 		return response.SmartError(err)
+	}
+
+	return response.SyncResponse(true, changed)
+}
+
+// placeOVNPKIForLXD writes the PKI where LXD falls back to, leaving files
+// that already hold it alone; it returns the files it changed.
+func placeOVNPKIForLXD(pki *types.OVNPKI) ([]string, error) {
+	err := os.MkdirAll(lxdOVNFiles.dir, 0o755)
+	if err != nil {
+		return nil, err
 	}
 
 	changed := []string{}
@@ -90,14 +101,14 @@ func (d *Daemon) ovnPKIForLXDPost(s state.State, r *http.Request) response.Respo
 
 		err = writeFileAtomic(path, []byte(content), 0o600)
 		if err != nil {
-			return response.SmartError(fmt.Errorf("Failed to place MicroOVN's PKI for LXD: %w", err))
+			return nil, fmt.Errorf("Failed to place MicroOVN's PKI for LXD: %w", err)
 		}
 
 		changed = append(changed, path)
 	}
 
 	sort.Strings(changed)
-	return response.SyncResponse(true, changed)
+	return changed, nil
 }
 
 // writeFileAtomic replaces a file in one step: LXD never reads half of it.

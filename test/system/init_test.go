@@ -324,9 +324,14 @@ func ping(t *testing.T, lab *harness.Lab, from string, to string) {
 func TestInitFullStack(t *testing.T) {
 	lab := harness.LabUp(t, 3, "")
 	spec := cloudSpec{nodes: lab.Nodes, ovn: true, underlay: true, ipv4: true, ipv6: true, ceph: lab.Nodes}
-	_, took := runInit(t, lab, spec)
+	first, took := runInit(t, lab, spec)
 	t.Logf("3-node full-stack init: %s", took.Round(100*time.Millisecond))
 	assertCloud(t, lab, spec)
+
+	// Every chassis' encapsulation IP was verified.
+	if strings.Contains(first, "not checked") || strings.Contains(first, "could not be read") {
+		t.Fatalf("init did not verify every encapsulation IP:\n%s", first)
+	}
 
 	// As MicroCeph does: a metadata server on each of the first three
 	// hosts, standing by for a CephFS.
@@ -344,6 +349,8 @@ func TestInitFullStack(t *testing.T) {
 	target := launch(t, lab, "micro03")
 	ping(t, lab, "c-micro02", target)
 	ping(t, lab, "c-micro02", "10.96.0.1")
+
+	assertLXDFollowsOVNCertificates(t, lab, "micro02")
 
 	// Running the same command again changes nothing and succeeds.
 	out, _ := runInit(t, lab, spec)
