@@ -16,7 +16,7 @@ BINARIES := microcloud microcloudd
 export CGO_CFLAGS CGO_LDFLAGS
 export CGO_ENABLED := 1
 
-.PHONY: all deps build check unit fuzz system test vet demo clean docs deb
+.PHONY: all deps build check unit fuzz system test vet demo clean docs deb contract
 
 all: build
 
@@ -68,6 +68,15 @@ system: build
 	$(GO) test -tags $(GOTAGS),system -count=1 -timeout 60m -p 1 -v ./test/...
 
 test: unit fuzz system
+
+# The contract suite (test/system/contract_test.go): MicroOVN's and
+# MicroCeph's APIs as the product uses them. It runs in `make system` against
+# the lab daemons; `make contract LAB_BIN=dir` runs it against the
+# lab-microovnd and lab-microcephd in dir (for instance the real daemons).
+CONTRACT_BIN := $(CURDIR)/.deps/contract-bin
+contract: build
+	bash build/contract-bin.sh "$(CONTRACT_BIN)" "$(LAB_BIN)"
+	LAB_BIN="$(CONTRACT_BIN)" $(GO) test -tags $(GOTAGS),system -count=1 -timeout 20m -p 1 -v -run '^TestContract' ./test/system/
 
 # The Debian package is built before the tests: TestDebianPackage installs it.
 check: deps build vet deb test
