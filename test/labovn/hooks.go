@@ -37,15 +37,12 @@ func (d *Daemon) hooks() *state.Hooks {
 }
 
 // preInit reads initConfig before anything is created: the encapsulation
-// IP (taken as given, like MicroOVN, which does not check that it is
-// local) and a custom CA.
+// IP (taken as given, like MicroOVN), a custom CA and the requested
+// services. MicroOVN refuses bad services in its bootstrap and join hooks;
+// the lab refuses them here, before the member is in the cluster at all.
 func (d *Daemon) preInit(ctx context.Context, s state.State, bootstrap bool, initConfig map[string]string) error {
 	n := d.node(s)
-	encap, err := EncapIP(initConfig, n.ip)
-	if err != nil {
-		return err
-	}
-
+	encap := EncapIP(initConfig, n.ip)
 	if bootstrap {
 		_, err := customCA(initConfig)
 		if err != nil {
@@ -53,7 +50,7 @@ func (d *Daemon) preInit(ctx context.Context, s state.State, bootstrap bool, ini
 		}
 	}
 
-	_, _, err = RequestedServices(initConfig)
+	_, _, err := RequestedServices(initConfig)
 	if err != nil {
 		return err
 	}

@@ -37,21 +37,16 @@ func RequestedServices(initConfig map[string]string) (services []string, ok bool
 }
 
 // EncapIP picks this member's Geneve encapsulation IP from initConfig: the
-// plain "ovn-encap-ip", the only key MicroOVN reads, else the member's own
-// address. Per-host keys ("<name>.ovn-encap-ip", which MicroCloud also
-// sends) are ignored, as MicroOVN ignores them.
-func EncapIP(initConfig map[string]string, fallback string) (string, error) {
-	value := initConfig[keyEncapIP]
-	if value == "" {
-		return fallback, nil
+// plain "ovn-encap-ip", the only key MicroOVN reads, taken as given (like
+// MicroOVN, which checks neither that it is an IP nor that it is local),
+// else the member's own address. Per-host keys ("<name>.ovn-encap-ip",
+// which MicroCloud also sends) are ignored, as MicroOVN ignores them.
+func EncapIP(initConfig map[string]string, fallback string) string {
+	if value := initConfig[keyEncapIP]; value != "" {
+		return value
 	}
 
-	ip := net.ParseIP(strings.TrimSpace(value))
-	if ip == nil {
-		return "", fmt.Errorf("initConfig %q: %q is not an IP address", keyEncapIP, value)
-	}
-
-	return ip.String(), nil
+	return fallback
 }
 
 // InterfaceOf finds the interface that holds ip.

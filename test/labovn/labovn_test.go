@@ -14,30 +14,53 @@ func TestEncapIP(t *testing.T) {
 		name   string
 		config map[string]string
 		want   string
-		err    string
 	}{
-		{"plain key", map[string]string{"ovn-encap-ip": "10.98.0.11"}, "10.98.0.11", ""},
-		{"host keys ignored, as MicroOVN does", map[string]string{"micro01.ovn-encap-ip": "10.98.0.11", "micro02.ovn-encap-ip": "10.98.0.12"}, "10.99.0.11", ""},
-		{"no config", nil, "10.99.0.11", ""},
-		{"IPv6 normalised", map[string]string{"ovn-encap-ip": "fd98:0::11"}, "fd98::11", ""},
-		{"not an IP", map[string]string{"ovn-encap-ip": "ul0"}, "", `initConfig "ovn-encap-ip": "ul0" is not an IP address`},
+		{"plain key", map[string]string{"ovn-encap-ip": "10.98.0.11"}, "10.98.0.11"},
+		{"host keys ignored, as MicroOVN does", map[string]string{"micro01.ovn-encap-ip": "10.98.0.11", "micro02.ovn-encap-ip": "10.98.0.12"}, "10.99.0.11"},
+		{"no config", nil, "10.99.0.11"},
+		{"taken as given, as MicroOVN does", map[string]string{"ovn-encap-ip": "ul0"}, "ul0"},
 	}
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := EncapIP(tc.config, "10.99.0.11")
-			if tc.err != "" {
-				if err == nil || err.Error() != tc.err {
-					t.Fatalf("err %v, want %q", err, tc.err)
-				}
-
-				return
-			}
-
-			if err != nil || got != tc.want {
-				t.Fatalf("got %q, %v; want %q", got, err, tc.want)
+			if got := EncapIP(tc.config, "10.99.0.11"); got != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRequestedServices(t *testing.T) {
+	cases := []struct {
+		value string
+		want  string
+		ok    bool
+		err   string
+	}{
+		{"", "", false, ""},
+		{"auto", "", false, ""},
+		{"chassis,switch", "chassis switch", true, ""},
+		{"central,router", "", false, "failed to parse requested services: invalid service requested: router"},
+	}
+
+	for _, tc := range cases {
+		config := map[string]string{}
+		if tc.value != "" {
+			config["ovn-services"] = tc.value
+		}
+
+		got, ok, err := RequestedServices(config)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Fatalf("%q: err %v, want %q", tc.value, err, tc.err)
+			}
+
+			continue
+		}
+
+		if err != nil || ok != tc.ok || strings.Join(got, " ") != tc.want {
+			t.Fatalf("%q: %v %v %v, want %q %v", tc.value, got, ok, err, tc.want, tc.ok)
+		}
 	}
 }
 

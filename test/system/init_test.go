@@ -359,4 +359,19 @@ func TestInitFullStack(t *testing.T) {
 	}
 
 	assertCloud(t, lab, spec)
+
+	// A chassis moved to another IP behind MicroCloud's back: the next
+	// run's verification fails and names it.
+	lab.MustExec(t, 30*time.Second, "micro03", "ovs-vsctl", "set", "open_vswitch", ".", "external_ids:ovn-encap-ip="+harness.MgmtIP("micro03"))
+	harness.Eventually(t, time.Minute, 2*time.Second, "verification to name micro03's chassis", func() error {
+		res := lab.Exec(t, 5*time.Minute, "micro01", "microcloud", "init", "--preseed", writePreseed(t, spec.preseed()))
+		want := fmt.Sprintf("the chassis uses encapsulation IP %s, not the planned %s", harness.MgmtIP("micro03"), underlayIP("micro03"))
+		if res.Code == 0 || !strings.Contains(res.Stdout+res.Stderr, want) || !strings.Contains(res.Stdout+res.Stderr, "micro03") {
+			return fmt.Errorf("exit %d:\n%s%s", res.Code, res.Stdout, res.Stderr)
+		}
+
+		return nil
+	})
+
+	lab.MustExec(t, 30*time.Second, "micro03", "ovs-vsctl", "set", "open_vswitch", ".", "external_ids:ovn-encap-ip="+underlayIP("micro03"))
 }

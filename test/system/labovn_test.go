@@ -183,14 +183,14 @@ func TestLabOVN(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Bad input first: an encap IP that is no IP. The join fails with a
-	// clear error and leaves nothing behind. (Like MicroOVN, the lab takes
-	// any IP as given, a foreign one too: MicroCloud checks that an
+	// Bad input first: a service MicroOVN does not have. The join fails
+	// with MicroOVN's error and leaves nothing behind. (Like MicroOVN, the
+	// lab takes any encapsulation IP as given: MicroCloud checks that an
 	// underlay IP is the system's own before it plans.)
 	err = ovnApp(t, lab, "micro04").JoinCluster(ctx, "micro04", harness.MgmtIP("micro04")+":6443", token,
-		map[string]string{"ovn-encap-ip": "ul0"})
-	if err == nil || !strings.Contains(err.Error(), `initConfig "ovn-encap-ip": "ul0" is not an IP address`) {
-		t.Fatalf("join with an encap IP that is no IP: %v", err)
+		map[string]string{"ovn-services": "chassis,router"})
+	if err == nil || !strings.Contains(err.Error(), `failed to parse requested services: invalid service requested: router`) {
+		t.Fatalf("join with a service MicroOVN does not have: %v", err)
 	}
 
 	assertNoOVNPrograms(t, lab, "micro04")
