@@ -2,10 +2,11 @@ package labceph
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/microcloud-project/microcloud/test/labsvc"
 )
 
 // writeClientFiles writes ceph.conf and the admin keyring, from the cluster
@@ -81,33 +82,5 @@ func writeFileIfChanged(path string, data []byte, mode os.FileMode) error {
 		return nil
 	}
 
-	return writeFileAtomic(path, data, mode)
-}
-
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	err := os.MkdirAll(filepath.Dir(path), 0o755)
-	if err != nil {
-		return err
-	}
-
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-
-	if err != nil {
-		return fmt.Errorf("Failed to write %s: %w", path, err)
-	}
-
-	return os.Rename(tmp.Name(), path)
+	return labsvc.WriteFileAtomic(path, data, mode)
 }

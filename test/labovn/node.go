@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/canonical/lxd/shared/logger"
+
+	"github.com/microcloud-project/microcloud/test/labsvc"
 )
 
 // Node is this member as the OVN programs see it.
@@ -89,24 +91,12 @@ func (n *Node) issue(ca *CA, svc string) error {
 	}
 
 	certPath, keyPath := n.layout.Cert(svc)
-	err = writeFileAtomic(keyPath, keyPEM, 0o600)
+	err = labsvc.WriteFileAtomic(keyPath, keyPEM, 0o600)
 	if err != nil {
 		return err
 	}
 
-	return writeFileAtomic(certPath, certPEM, 0o644)
-}
-
-// writeFileAtomic replaces a file in one step, so that no reader sees half
-// of it (or a key that does not match its certificate for long).
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	err := os.WriteFile(tmp, data, mode)
-	if err != nil {
-		return err
-	}
-
-	return os.Rename(tmp, path)
+	return labsvc.WriteFileAtomic(certPath, certPEM, 0o644)
 }
 
 func signedBy(certPath string, ca *CA) bool {

@@ -54,21 +54,27 @@ func centralDBOf(name string) centralDB {
 	return centralDBs[0]
 }
 
-func expectedSchema(ctx context.Context, db schemaDB) (string, error) {
-	out, err := labsvc.Run(ctx, "ovsdb-tool", "schema-version", db.schema)
-	return strings.TrimSpace(out), err
+// localExpectedSchema is the schema version this member's OVN build ships
+// for the request's database, or the response that says why not.
+func localExpectedSchema(r *http.Request) (string, response.Response) {
+	db, err := schemaDBOf(r)
+	if err != nil {
+		return "", response.SmartError(err)
+	}
+
+	out, err := labsvc.Run(r.Context(), "ovsdb-tool", "schema-version", db.schema)
+	if err != nil {
+		return "", response.InternalError(fmt.Errorf("internal server error"))
+	}
+
+	return strings.TrimSpace(out), nil
 }
 
 // schemaExpected is the schema version this member's OVN build ships.
 func (d *Daemon) schemaExpected(s state.State, r *http.Request) response.Response {
-	db, err := schemaDBOf(r)
-	if err != nil {
-		return response.SmartError(err)
-	}
-
-	version, err := expectedSchema(r.Context(), db)
-	if err != nil {
-		return response.InternalError(fmt.Errorf("internal server error"))
+	version, failed := localExpectedSchema(r)
+	if failed != nil {
+		return failed
 	}
 
 	return response.SyncResponse(true, version)
@@ -76,14 +82,9 @@ func (d *Daemon) schemaExpected(s state.State, r *http.Request) response.Respons
 
 // schemaExpectedAll asks every member for its expected version.
 func (d *Daemon) schemaExpectedAll(s state.State, r *http.Request) response.Response {
-	db, err := schemaDBOf(r)
-	if err != nil {
-		return response.SmartError(err)
-	}
-
-	version, err := expectedSchema(r.Context(), db)
-	if err != nil {
-		return response.InternalError(fmt.Errorf("internal server error"))
+	version, failed := localExpectedSchema(r)
+	if failed != nil {
+		return failed
 	}
 
 	out := []SchemaVersionResult{{Host: s.Address().Hostname(), SchemaVersion: version}}
