@@ -17,7 +17,7 @@ const Service = "_microcloud._tcp"
 
 // ProtocolVersion is the version of the announcement and of the trust
 // session behind it. Peers with another version are shown as incompatible.
-const ProtocolVersion = "1"
+const ProtocolVersion = "2"
 
 // maxTXTString is the DNS limit for one TXT character-string.
 const maxTXTString = 255

@@ -20,6 +20,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/client"
+	"github.com/microcloud-project/microcloud/multicast"
 	"github.com/microcloud-project/microcloud/test/harness"
 )
 
@@ -36,6 +37,7 @@ type initiatorSession struct {
 	mu     sync.Mutex
 	peers  map[string]types.SessionPeer // by name
 	when   map[string]time.Time         // name -> first verified
+	listed map[string]time.Time         // name -> first listed
 	ended  chan string                  // error of the "ended" event
 	events []types.SessionEvent
 }
@@ -57,7 +59,7 @@ func startInitiator(t *testing.T, lab *harness.Lab, req types.SessionStart) *ini
 		t.Fatalf("first event %+v, %v", first, err)
 	}
 
-	s := &initiatorSession{t: t, c: c, stream: stream, info: *first.Session, peers: map[string]types.SessionPeer{}, when: map[string]time.Time{}, ended: make(chan string, 1)}
+	s := &initiatorSession{t: t, c: c, stream: stream, info: *first.Session, peers: map[string]types.SessionPeer{}, when: map[string]time.Time{}, listed: map[string]time.Time{}, ended: make(chan string, 1)}
 	go func() {
 		for {
 			ev, err := stream.Next()
@@ -73,6 +75,9 @@ func startInitiator(t *testing.T, lab *harness.Lab, req types.SessionStart) *ini
 			s.events = append(s.events, ev)
 			if ev.Type == types.EventPeer {
 				s.peers[ev.Peer.Name] = *ev.Peer
+				if s.listed[ev.Peer.Name].IsZero() {
+					s.listed[ev.Peer.Name] = time.Now()
+				}
 				if ev.Peer.State == types.PeerVerified && s.when[ev.Peer.Name].IsZero() {
 					s.when[ev.Peer.Name] = time.Now()
 				}
@@ -187,7 +192,7 @@ func TestDiscoveryMulticast(t *testing.T) {
 
 	// A rogue responder: a valid-looking announcement that knows nothing.
 	harness.Start(t, filepath.Join(t.TempDir(), "rogue.log"), harness.LabScript(), "exec", "micro05", "mdnsprobe", "announce",
-		"-name", "rogue-0123456789ab", "-for", "60s", "-txt", "v=1", "-txt", "name=rogue", "-txt", "addr=10.99.0.15", "-txt", "port=9443",
+		"-name", "rogue-0123456789ab", "-for", "60s", "-txt", "v="+multicast.ProtocolVersion, "-txt", "name=rogue", "-txt", "addr=10.99.0.15", "-txt", "port=9443",
 		"-txt", "fp="+strings.Repeat("ab", 32), "-txt", "s.lxd=5.0.2")
 
 	started := map[string]time.Time{}
