@@ -16,7 +16,7 @@ BINARIES := microcloud microcloudd
 export CGO_CFLAGS CGO_LDFLAGS
 export CGO_ENABLED := 1
 
-.PHONY: all deps build check unit fuzz system test vet demo clean docs deb contract
+.PHONY: all deps build check unit fuzz system test vet demo clean docs deb contract bench
 
 all: build
 
@@ -68,6 +68,14 @@ system: build
 	$(GO) test -tags $(GOTAGS),system -count=1 -timeout 60m -p 1 -v ./test/...
 
 test: unit fuzz system
+
+# The benchmark (test/system/bench_test.go; root, the lab, about an hour):
+# init against the raw service floor, add, discovery, microcloudd's memory.
+# It writes bench.md, bench.json and bench.png to BENCH_OUT. Not part of
+# `make check`, where TestBenchSmoke runs the same code once at N = 2.
+BENCH_OUT ?= $(CURDIR)/doc/bench
+bench: build
+	BENCH_OUT="$(BENCH_OUT)" $(GO) test -tags $(GOTAGS),system -count=1 -timeout 4h -p 1 -v -run '^TestBench$$' ./test/system/
 
 # The contract suite (test/system/contract_test.go): MicroOVN's and
 # MicroCeph's APIs as the product uses them. It runs in `make system` against
