@@ -20,11 +20,13 @@ import (
 
 // Joiner timings: how often a joiner without multicast asks the initiator,
 // how often a verified joiner checks that the initiator's session goes on,
-// and how long contact may be lost before the joiner gives up.
+// and how long contact may be lost before the joiner gives up (longer once
+// the initiator selected it and is forming MicroCloud).
 const (
-	helloInterval = time.Second
-	pingInterval  = 2 * time.Second
-	contactLimit  = 6 * time.Second
+	helloInterval        = time.Second
+	pingInterval         = 2 * time.Second
+	contactLimit         = 6 * time.Second
+	selectedContactLimit = time.Minute
 )
 
 type joinerState struct {
@@ -379,7 +381,12 @@ func (s *Session) tryInitiator(hello types.SessionHello) {
 	go s.pingInitiator(verified)
 }
 
-// pingInitiator notices an initiator whose session ended or who is gone.
+// pingInitiator notices an initiator whose session ended or who is gone,
+// until the join it asked for is under way: from then on the join's own
+// outcome (bounded) ends the session. The initiator's listener changes
+// certificate when it forms MicroCloud, so its pinned session certificate
+// no longer answers while other machines still join; with many machines
+// that outlasted the contact limit and ended a join that was succeeding.
 func (s *Session) pingInitiator(p types.SessionPeer) {
 	lastContact := time.Now()
 	for {
@@ -387,6 +394,21 @@ func (s *Session) pingInitiator(p types.SessionPeer) {
 		case <-s.ctx.Done():
 			return
 		case <-time.After(pingInterval):
+		}
+
+		s.joiner.mu.Lock()
+		joining, confirmed := s.joiner.joining, s.joiner.confirmed
+		s.joiner.mu.Unlock()
+		if joining {
+			return
+		}
+
+		// Selected, this machine waits for its join request while the
+		// initiator forms MicroCloud (and changes certificate) and sends
+		// the requests one machine after another: allow for that.
+		limit := contactLimit
+		if confirmed {
+			limit = selectedContactLimit
 		}
 
 		reply, err := s.call(s.ctx, peerCall{address: p.Address, port: p.Port, pinFP: p.Fingerprint, method: http.MethodPost, path: pathPing,
@@ -403,7 +425,7 @@ func (s *Session) pingInitiator(p types.SessionPeer) {
 		case statusOf(err) != 0 || errors.Is(err, errResponseMAC):
 			go s.End(fmt.Sprintf("The initiator %s ended its session (%v)", p.Name, err))
 			return
-		case time.Since(lastContact) > contactLimit:
+		case time.Since(lastContact) > limit:
 			go s.End(fmt.Sprintf("Lost contact with the initiator %s: %v", p.Name, err))
 			return
 		}
