@@ -274,14 +274,21 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 	}
 
 	// Every join runs to its end: one that fails does not cut the others
-	// short, so that a re-run finds as much done as possible.
+	// short, so that a re-run finds as much done as possible. At most
+	// maxParallelJoins run at once: microcluster's joins race when many
+	// run together (15 concurrent MicroOVN joins failed with "No remote
+	// found at address ..."; 7 did not).
 	var g errgroup.Group
+	g.SetLimit(maxParallelJoins)
 	for _, s := range todo {
 		g.Go(func() error { return join(s) })
 	}
 
 	return g.Wait()
 }
+
+// maxParallelJoins bounds the joins of a service that run at once.
+const maxParallelJoins = 4
 
 // microcloud forms MicroCloud itself: bootstrap on the initiator, then each
 // joiner (which is still in the discovery session) joins with a token.
