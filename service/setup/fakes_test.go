@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/lxd/shared/api"
@@ -44,6 +45,8 @@ type fakeCluster struct {
 	configs    map[string]map[string]string
 	bootstraps int
 	extensions []string
+	// inFlight and maxInFlight count the joins running at once.
+	inFlight, maxInFlight int
 }
 
 func (f *fakeService) Type() types.ServiceType { return f.typ }
@@ -82,6 +85,15 @@ func (f *fakeService) Join(_ context.Context, name string, address string, _ str
 	if f.joinErr != nil {
 		return f.joinErr
 	}
+
+	f.cluster.mu.Lock()
+	f.cluster.inFlight++
+	f.cluster.maxInFlight = max(f.cluster.maxInFlight, f.cluster.inFlight)
+	f.cluster.mu.Unlock()
+	time.Sleep(5 * time.Millisecond)
+	f.cluster.mu.Lock()
+	f.cluster.inFlight--
+	f.cluster.mu.Unlock()
 
 	f.clustered = true
 	f.cluster.add(name, address)

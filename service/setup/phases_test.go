@@ -86,6 +86,30 @@ func TestMicroCloudPhase(t *testing.T) {
 	}
 }
 
+// TestParallelJoinsAreBounded: MicroOVN's joins run together, but never
+// more than maxParallelJoins at once.
+func TestParallelJoinsAreBounded(t *testing.T) {
+	var names []string
+	p := plan.Plan{Mode: plan.ModeInit, Initiator: "s00", LocalPool: &plan.LocalPool{Driver: plan.DriverDir}, OVN: &plan.OVN{IPv4Gateway: "10.1.0.1/24", IPv4Range: "10.1.0.100-10.1.0.150"}}
+	for i := 0; i < 12; i++ {
+		name := fmt.Sprintf("s%02d", i)
+		names = append(names, name)
+		p.Systems = append(p.Systems, plan.System{Name: name, Address: fmt.Sprintf("10.0.0.%d", i+1), UplinkInterface: "eth1"})
+	}
+
+	cloud := newFakeCloud(names...)
+	e, _ := newExecutor(p, cloud)
+	err := e.microovn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c := cloud.clusters[types.MicroOVN]
+	if len(c.joins) != 11 || c.maxInFlight > maxParallelJoins || c.maxInFlight < 2 {
+		t.Fatalf("%d joins, at most %d at once (limit %d)", len(c.joins), c.maxInFlight, maxParallelJoins)
+	}
+}
+
 func TestMicroOVNPhaseGivesEveryoneTheEncapIPs(t *testing.T) {
 	cloud := newFakeCloud("a", "b", "c")
 	e, _ := newExecutor(fullPlan(), cloud)
