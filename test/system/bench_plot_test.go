@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // writeBenchPlot draws init time against N: the OVN-only inits as lines,
@@ -26,7 +27,7 @@ func writeBenchPlot(path string, r benchReport) error {
 	series := map[string][]point{}
 	maxN, maxS := 1.0, 1.0
 	for _, row := range r.Rows {
-		if (row.Kind != "floor" && row.Kind != "product") || row.N == 0 || row.Unit != "s" {
+		if (row.Kind != "floor" && row.Kind != "product") || !strings.HasPrefix(row.Name, "init") {
 			continue
 		}
 

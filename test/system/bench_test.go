@@ -3,6 +3,7 @@
 package system
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,6 +54,28 @@ func TestBench(t *testing.T) {
 	// Written after every round, so that a long run that fails late
 	// still leaves what it measured.
 	runBench(t, cfg, func(r benchReport) { writeBench(t, out, r) })
+}
+
+// TestBenchReplot rewrites bench.md and bench.png in $BENCH_OUT from its
+// bench.json (BENCH_REPLOT=1), after a change to how they are drawn.
+func TestBenchReplot(t *testing.T) {
+	out := os.Getenv("BENCH_OUT")
+	if out == "" || os.Getenv("BENCH_REPLOT") == "" {
+		t.Skip("BENCH_OUT and BENCH_REPLOT are not set")
+	}
+
+	data, err := os.ReadFile(filepath.Join(out, "bench.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var r benchReport
+	err = json.Unmarshal(data, &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	writeBench(t, out, r)
 }
 
 // TestBenchSmoke: the benchmark's every kind of figure, once, at N = 2.
