@@ -119,6 +119,15 @@ func (c *Ceph) addDisk(ctx context.Context, s state.State, path string, wipe boo
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+
+	// The ceph commands below read ceph.conf and the admin keyring, which
+	// a member writes at the end of its join: a disk added while that join
+	// still runs (a re-run right after an interrupted one) needs them now.
+	err = c.writeClientFiles(st)
+	if err != nil {
+		return nil, err
+	}
+
 	var osds []int64
 	for _, p := range prepare {
 		id, err := c.createOSD(ctx, s, p)
