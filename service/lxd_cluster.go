@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/lxd/shared"
@@ -119,7 +120,10 @@ func LXDJoin(ctx context.Context, joiner lxd.InstanceServer, token string, clust
 		return fmt.Errorf("LXD join token names no cluster member")
 	}
 
-	var lastErr error
+	// Every member's answer is kept: the first one that took the token
+	// consumes it, so the later ones only say "No matching cluster join
+	// operation found" and the cause is in an earlier answer.
+	var errs []string
 	for _, clusterAddress := range joinToken.Addresses {
 		put := api.ClusterPut{
 			Cluster:            api.Cluster{ServerName: joinToken.ServerName, Enabled: true, MemberConfig: memberConfig},
@@ -142,10 +146,10 @@ func LXDJoin(ctx context.Context, joiner lxd.InstanceServer, token string, clust
 			return nil
 		}
 
-		lastErr = fmt.Errorf("via %s: %w", clusterAddress, err)
+		errs = append(errs, fmt.Sprintf("via %s: %v", clusterAddress, err))
 	}
 
-	return fmt.Errorf("Failed to join the LXD cluster %w", lastErr)
+	return fmt.Errorf("Failed to join the LXD cluster %s", strings.Join(errs, "; "))
 }
 
 // waitOp waits for an LXD operation within ctx.
