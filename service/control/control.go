@@ -1,0 +1,116 @@
+// Package control stops and starts the daemons of a machine: recovery from
+// quorum loss rewrites a service's database, which its own daemon must not
+// hold open meanwhile.
+package control
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// Daemon names what Stop and Start act on.
+type Daemon string
+
+// The daemons recovery stops and starts.
+const (
+	MicroCloud Daemon = "microcloud"
+	MicroOVN   Daemon = "microovn"
+	MicroCeph  Daemon = "microceph"
+	// CephMon is this machine's Ceph monitor, which MicroCeph runs as its
+	// own service: its monmap is rewritten while it is stopped.
+	CephMon Daemon = "microceph-mon"
+	LXD     Daemon = "lxd"
+)
+
+// Control stops and starts a machine's daemons. Stop returns once the
+// daemon is gone; Start once it has been started (not once it is ready:
+// the caller waits for the daemon's own readiness).
+type Control interface {
+	Stop(ctx context.Context, d Daemon) error
+	Start(ctx context.Context, d Daemon) error
+}
+
+// timeout bounds one stop or start: a clustered daemon without quorum may
+// spend a while looking for a leader before it exits.
+const timeout = 90 * time.Second
+
+// Command runs an operator-given program as "PROGRAM stop|start DAEMON"
+// (microcloudd --service-control): for service managers other than
+// systemd, and for the lab.
+type Command struct {
+	Program string
+}
+
+// Stop implements Control.
+func (c Command) Stop(ctx context.Context, d Daemon) error {
+	return run(ctx, c.Program, "stop", string(d))
+}
+
+// Start implements Control.
+func (c Command) Start(ctx context.Context, d Daemon) error {
+	return run(ctx, c.Program, "start", string(d))
+}
+
+// Systemd drives the snaps' systemd units.
+type Systemd struct{}
+
+// SnapUnits are the systemd units of the snaps' daemons.
+var SnapUnits = map[Daemon]string{
+	MicroCloud: "snap.microcloud.daemon.service",
+	MicroOVN:   "snap.microovn.daemon.service",
+	MicroCeph:  "snap.microceph.daemon.service",
+	CephMon:    "snap.microceph.mon.service",
+	LXD:        "snap.lxd.daemon.service",
+}
+
+// Stop implements Control.
+func (Systemd) Stop(ctx context.Context, d Daemon) error {
+	unit, err := snapUnit(d)
+	if err != nil {
+		return err
+	}
+
+	return run(ctx, "systemctl", "stop", unit)
+}
+
+// Start implements Control.
+func (Systemd) Start(ctx context.Context, d Daemon) error {
+	unit, err := snapUnit(d)
+	if err != nil {
+		return err
+	}
+
+	return run(ctx, "systemctl", "start", unit)
+}
+
+func snapUnit(d Daemon) (string, error) {
+	unit, ok := SnapUnits[d]
+	if !ok {
+		return "", fmt.Errorf("Unknown daemon %q", d)
+	}
+
+	return unit, nil
+}
+
+// New is the Control microcloudd uses: the given program, else systemd.
+func New(program string) Control {
+	if program != "" {
+		return Command{Program: program}
+	}
+
+	return Systemd{}
+}
+
+func run(ctx context.Context, program string, args ...string) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, program, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w: %s", program, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+
+	return nil
+}
