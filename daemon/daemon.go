@@ -37,6 +37,11 @@ type Config struct {
 	// SessionAddress is where peers reach this daemon before it belongs to
 	// a MicroCloud ("[::]:9443"); empty disables the listener.
 	SessionAddress string
+
+	// ServiceControl is the program that stops and starts this machine's
+	// daemons for a recovery ("PROGRAM stop|start DAEMON"); empty: the
+	// snaps' systemd units.
+	ServiceControl string
 }
 
 // DefaultPort is MicroCloud's port.
@@ -49,6 +54,11 @@ type Daemon struct {
 
 	mu    sync.Mutex
 	state state.State
+
+	// recovering serialises recovery steps: a step goes on to its end when
+	// the command that asked for it is killed, and a re-run's step waits
+	// for it rather than stopping and starting the same daemons at once.
+	recovering sync.Mutex
 }
 
 // Run starts microcloudd and blocks until it stops (SIGTERM, SIGINT, SIGQUIT,
@@ -124,7 +134,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.ovnPKIForLXDEndpoint(),
 					d.ovnLXDRoutersEndpoint(),
 					d.settingsEndpoint(),
-				}, d.cephEndpoints()...), d.ovnEndpoints()...),
+				}, d.cephEndpoints()...), append(d.ovnEndpoints(), d.recoverEndpoints()...)...),
 			}},
 		},
 		// Peers reach the session endpoints before this machine belongs to

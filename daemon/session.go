@@ -104,7 +104,7 @@ func certFileFingerprint(path string) (string, error) {
 // socket only: starting a session or selecting peers is a local decision.
 func localOnly(r *http.Request) error {
 	if r.TLS != nil {
-		return api.StatusErrorf(http.StatusForbidden, "Sessions are controlled through the control socket only")
+		return api.StatusErrorf(http.StatusForbidden, "This endpoint is served on the control socket only")
 	}
 
 	return nil

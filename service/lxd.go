@@ -166,6 +166,22 @@ func (l *LXD) Members(ctx context.Context) ([]Member, error) {
 }
 
 // RemoveMember implements Service.
+//
+// LXD's database may change leaders while a member leaves (right after a
+// recovery from quorum loss, a restarted member takes the lead again);
+// "server has lost leadership" is tried again for a while.
 func (l *LXD) RemoveMember(ctx context.Context, name string, force bool) error {
-	return l.client.DeleteClusterMember(name, force)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := l.client.DeleteClusterMember(name, force)
+		if err == nil || !strings.Contains(err.Error(), "lost leadership") || time.Now().After(deadline) {
+			return err
+		}
+
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second):
+		}
+	}
 }

@@ -73,6 +73,7 @@ this machine's LXD, MicroOVN and MicroCeph on their local sockets.`,
 	flags.StringVar(&config.Paths.MicroCephStateDir, "microceph-state-dir", config.Paths.MicroCephStateDir, "MicroCeph's state directory")
 	flags.DurationVar(&config.HeartbeatInterval, "heartbeat", 0, "interval between cluster heartbeats (default 10s)")
 	flags.StringVar(&config.SessionAddress, "session-address", config.SessionAddress, "where joining machines reach this daemon before it is part of a MicroCloud (empty: nowhere)")
+	flags.StringVar(&config.ServiceControl, "service-control", "", "program run as 'PROGRAM stop|start DAEMON' to stop and start this machine's daemons during 'microcloud cluster recover' (default: the snaps' systemd units)")
 	cmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see 'microcloudd --help')", err)
 	})

@@ -6,7 +6,9 @@ package control
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -54,7 +56,8 @@ func (c Command) Start(ctx context.Context, d Daemon) error {
 	return run(ctx, c.Program, "start", string(d))
 }
 
-// Systemd drives the snaps' systemd units.
+// Systemd drives the snaps' systemd units (and microcloudd's from the
+// Debian package).
 type Systemd struct{}
 
 // SnapUnits are the systemd units of the snaps' daemons.
@@ -86,7 +89,15 @@ func (Systemd) Start(ctx context.Context, d Daemon) error {
 	return run(ctx, "systemctl", "start", unit)
 }
 
+// debUnit is the systemd unit of microcloudd installed from the Debian
+// package, which takes precedence over the snap's when it is there.
+const debUnit = "/lib/systemd/system/microcloud.service"
+
 func snapUnit(d Daemon) (string, error) {
+	if _, err := os.Stat(debUnit); err == nil && d == MicroCloud {
+		return filepath.Base(debUnit), nil
+	}
+
 	unit, ok := SnapUnits[d]
 	if !ok {
 		return "", fmt.Errorf("Unknown daemon %q", d)

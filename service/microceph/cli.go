@@ -245,3 +245,13 @@ func (c CLI) Forget(ctx context.Context, host string) ([]string, error) {
 
 	return actions, nil
 }
+
+// Monitors lists the monitors of Ceph's monmap; ok is false when the
+// monitors do not answer within a few seconds (no quorum). A monitor that
+// just lost its peers may still answer for a few seconds, with them listed.
+func (c CLI) Monitors(ctx context.Context) ([]string, bool) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	names, err := c.mons(ctx)
+	return names, err == nil
+}

@@ -1,0 +1,340 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	lxd "github.com/canonical/lxd/client"
+	"github.com/canonical/lxd/lxd/response"
+	"github.com/canonical/microcluster/v2/microcluster"
+	"github.com/canonical/microcluster/v2/rest"
+	"github.com/canonical/microcluster/v2/state"
+	"github.com/gorilla/mux"
+
+	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service/control"
+	"github.com/microcloud-project/microcloud/service/microceph"
+	"github.com/microcloud-project/microcloud/service/recovery"
+)
+
+// The recovery endpoints bring this machine's services back after the loss
+// of a quorum of their members ('microcloud cluster recover'). They work
+// without a MicroCloud database (which may itself have no quorum), and only
+// over the local socket: they stop and start this machine's daemons.
+//
+// GET /1.0/recover: each microcluster-based service's members, read from
+// its files.
+// POST /1.0/recover/{service}: make the kept members the only voters of
+// MicroOVN's or MicroCeph's database (and Ceph's monmap), or of LXD's.
+func (d *Daemon) recoverEndpoints() []rest.Endpoint {
+	return []rest.Endpoint{
+		{Path: "recover", AllowedBeforeInit: true, Get: rest.EndpointAction{Handler: d.recoverGet}},
+		{Path: "recover/{service}", AllowedBeforeInit: true, Post: rest.EndpointAction{Handler: d.recoverPost}},
+	}
+}
+
+// readyTimeout bounds the wait for a restarted daemon, stepTimeout a whole
+// step.
+const (
+	readyTimeout = 2 * time.Minute
+	stepTimeout  = 8 * time.Minute
+)
+
+func (d *Daemon) recoverGet(_ state.State, r *http.Request) response.Response {
+	if err := localOnly(r); err != nil {
+		return response.SmartError(err)
+	}
+
+	report := types.RecoveryReport{Control: d.config.ServiceControl}
+	dirs := []struct {
+		t   types.ServiceType
+		dir string
+	}{
+		{types.MicroCloud, d.config.Paths.MicroCloudStateDir},
+		{types.MicroOVN, d.config.Paths.MicroOVNStateDir},
+		{types.MicroCeph, d.config.Paths.MicroCephStateDir},
+	}
+
+	for _, s := range dirs {
+		if _, err := os.Stat(filepath.Join(s.dir, "database", "cluster.yaml")); err != nil {
+			continue
+		}
+
+		svc := types.RecoveryService{Type: s.t}
+		members, err := recovery.Members(s.dir)
+		if err != nil {
+			svc.Error = err.Error()
+		}
+
+		for _, m := range members {
+			svc.Members = append(svc.Members, types.RecoveryMember{Name: m.Name, Address: m.Address, Role: m.Role})
+		}
+
+		report.Services = append(report.Services, svc)
+	}
+
+	return response.SyncResponse(true, report)
+}
+
+func (d *Daemon) recoverPost(s state.State, r *http.Request) response.Response {
+	if err := localOnly(r); err != nil {
+		return response.SmartError(err)
+	}
+
+	var req types.RecoveryRequest
+	err := json.NewDecoder(r.Body).Decode(&req)
+	if err != nil {
+		return response.BadRequest(fmt.Errorf("Invalid request body: %w", err))
+	}
+
+	if len(req.Keep) == 0 {
+		return response.BadRequest(errors.New("No member to keep"))
+	}
+
+	var step func(ctx context.Context) ([]string, error)
+	t, _ := types.ParseServiceType(mux.Vars(r)["service"])
+	switch t {
+	case types.MicroOVN:
+		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroOVN(ctx, req.Keep) }
+	case types.MicroCeph:
+		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroCeph(ctx, s.Name(), req.Keep) }
+	case types.LXD:
+		step = d.recoverLXD
+	default:
+		return response.BadRequest(fmt.Errorf("Unknown service %q (MicroOVN, MicroCeph or LXD)", mux.Vars(r)["service"]))
+	}
+
+	// A step half done would leave a daemon stopped: it runs to its end
+	// even when the caller goes away.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), stepTimeout)
+	defer cancel()
+	d.recovering.Lock()
+	defer d.recovering.Unlock()
+	changes, err := step(ctx)
+
+	if err != nil {
+		return response.SmartError(err)
+	}
+
+	return response.SyncResponse(true, types.RecoveryResult{Changes: changes})
+}
+
+// daemonNames name the microcluster-based services in messages.
+var daemonNames = map[control.Daemon]types.ServiceType{control.MicroOVN: types.MicroOVN, control.MicroCeph: types.MicroCeph}
+
+func (d *Daemon) control() control.Control {
+	return control.New(d.config.ServiceControl)
+}
+
+// recoverMicroOVN gives MicroOVN's database the kept members as voters.
+// MicroOVN itself then turns OVN's raft databases into a cluster of the
+// centrals that remain, when it starts.
+func (d *Daemon) recoverMicroOVN(ctx context.Context, keep []string) ([]string, error) {
+	dir := d.config.Paths.MicroOVNStateDir
+	changes, err := d.recoverMicrocluster(ctx, control.MicroOVN, dir, keep, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return changes, waitMicrocluster(ctx, dir)
+}
+
+// recoverMicroCeph gives MicroCeph's database the kept members as voters
+// and reduces this machine's monitor's monmap to the kept monitors, both
+// while MicroCeph and the monitor are stopped. The monitor is left alone
+// when Ceph answers with a monmap of kept monitors only: that was done.
+func (d *Daemon) recoverMicroCeph(ctx context.Context, self string, keep []string) ([]string, error) {
+	dir := d.config.Paths.MicroCephStateDir
+	cli, cliErr := microceph.FindCLI(d.config.Paths.CephConfDirs())
+	monmapDone := false
+	if cliErr == nil {
+		mons, answers := cli.Monitors(ctx)
+		monmapDone = answers && len(recovery.Lost(mons, keep)) == 0
+	}
+
+	var monmap func(ctx context.Context) ([]string, error)
+	mon, hasMon := recovery.MonitorOf(dir, self, cli.Conf)
+	if hasMon && !monmapDone {
+		monmap = func(ctx context.Context) ([]string, error) { return d.shrinkMonmap(ctx, mon, keep) }
+	}
+
+	changes, err := d.recoverMicrocluster(ctx, control.MicroCeph, dir, keep, monmap)
+	if err != nil {
+		return nil, err
+	}
+
+	err = d.control().Start(ctx, control.CephMon)
+	if err != nil {
+		return nil, err
+	}
+
+	err = waitMicrocluster(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+
+	if cliErr != nil {
+		return changes, nil
+	}
+
+	return changes, waitFor(ctx, "Ceph's monitors to answer", func(ctx context.Context) error {
+		if _, ok := cli.Monitors(ctx); !ok {
+			return errors.New("no quorum yet")
+		}
+
+		return nil
+	})
+}
+
+// shrinkMonmap stops this machine's monitor and reduces its monmap to the
+// kept monitors.
+func (d *Daemon) shrinkMonmap(ctx context.Context, mon recovery.Monitor, keep []string) ([]string, error) {
+	err := d.control().Stop(ctx, control.CephMon)
+	if err != nil {
+		return nil, err
+	}
+
+	dropped, err := recovery.ShrinkMonmap(ctx, mon, keep)
+	if err != nil || len(dropped) == 0 {
+		return nil, err
+	}
+
+	return []string{"Ceph's monmap: dropped the monitors of " + strings.Join(dropped, ", ")}, nil
+}
+
+// recoverMicrocluster stops a microcluster-based service when its database
+// still counts lost voters (or extra says so by changing something), runs
+// microcluster's recovery on it and extra while it is stopped, and starts
+// it again (a no-op when it runs).
+func (d *Daemon) recoverMicrocluster(ctx context.Context, daemon control.Daemon, dir string, keep []string, extra func(context.Context) ([]string, error)) ([]string, error) {
+	need, err := recovery.NeedsMicrocluster(dir, keep)
+	if err != nil {
+		return nil, err
+	}
+
+	var changes []string
+	if need || extra != nil {
+		err := d.control().Stop(ctx, daemon)
+		if err != nil {
+			return nil, err
+		}
+
+		changed, err := recovery.RecoverMicrocluster(dir, keep)
+		if err != nil {
+			return nil, fmt.Errorf("%s's quorum-loss recovery: %w", daemonNames[daemon], err)
+		}
+
+		if changed {
+			changes = append(changes, fmt.Sprintf("%s's database: voters are now %s", daemonNames[daemon], strings.Join(keep, ", ")))
+		}
+
+		if extra != nil {
+			more, err := extra(ctx)
+			if err != nil {
+				return nil, err
+			}
+
+			changes = append(changes, more...)
+		}
+	}
+
+	return changes, d.control().Start(ctx, daemon)
+}
+
+// waitMicrocluster waits until a microcluster daemon is ready (its
+// database open).
+func waitMicrocluster(ctx context.Context, dir string) error {
+	app, err := microcluster.App(microcluster.Args{StateDir: dir})
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	return app.Ready(ctx)
+}
+
+// recoverLXD runs LXD's recovery from quorum loss when its database does
+// not answer: LXD is stopped, recovered and started again.
+func (d *Daemon) recoverLXD(ctx context.Context) ([]string, error) {
+	socket := d.config.Paths.LXDSocket
+	if lxdDatabaseAnswers(ctx, socket) {
+		return nil, nil
+	}
+
+	err := d.control().Stop(ctx, control.LXD)
+	if err != nil {
+		return nil, err
+	}
+
+	err = recovery.RecoverLXD(ctx, socket)
+	if err != nil {
+		return nil, err
+	}
+
+	err = d.control().Start(ctx, control.LXD)
+	if err != nil {
+		return nil, err
+	}
+
+	err = waitFor(ctx, "LXD's database", func(ctx context.Context) error {
+		if !lxdDatabaseAnswers(ctx, socket) {
+			return errors.New("not yet")
+		}
+
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	return []string{"LXD's database: this member is its only voter"}, nil
+}
+
+// lxdDatabaseAnswers reports whether LXD lists its cluster members within
+// a few seconds (it cannot without a quorum).
+func lxdDatabaseAnswers(ctx context.Context, socket string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		c, err := lxd.ConnectLXDUnixWithContext(ctx, socket, nil)
+		if err == nil {
+			_, err = c.GetClusterMemberNames()
+		}
+
+		done <- err
+	}()
+
+	select {
+	case err := <-done:
+		return err == nil
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// waitFor polls check every second until it succeeds, within readyTimeout.
+func waitFor(ctx context.Context, what string, check func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	for {
+		err := check(ctx)
+		if err == nil {
+			return nil
+		}
+
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("Timed out waiting for %s: %w", what, err)
+		case <-time.After(time.Second):
+		}
+	}
+}
