@@ -10,6 +10,7 @@ import (
 	"github.com/canonical/lxd/shared/api"
 
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/microceph"
 	"github.com/microcloud-project/microcloud/service/microovn"
 )
@@ -28,6 +29,11 @@ type Remover struct {
 	Say func(format string, args ...any)
 	// Warnings are what the operator should know afterwards.
 	Warnings []string
+	// Gone are members that are gone for good along with those removed
+	// (a recovery from quorum loss drops several at once): microcluster
+	// runs its post-remove hooks on every remaining member, and one of
+	// theirs that fails does not fail a removal that happened.
+	Gone []string
 }
 
 func (r *Remover) say(format string, args ...any) {
@@ -189,12 +195,31 @@ func (r *Remover) removeMemberOf(ctx context.Context, inv Inventory, t types.Ser
 	}
 
 	err = svc.RemoveMember(ctx, name, force)
-	if err != nil {
+	if err != nil && !r.removedDespite(ctx, svc, name, err) {
 		return err
 	}
 
 	r.say("  %s: removed %s", t, name)
 	return nil
+}
+
+// removedDespite reports whether a removal that failed only in a hook of a
+// member that is gone too did happen: the service no longer lists the
+// member.
+func (r *Remover) removedDespite(ctx context.Context, svc service.Service, name string, err error) bool {
+	hookOfGone := false
+	for _, other := range r.Gone {
+		if other != name && strings.Contains(err.Error(), "target="+other) {
+			hookOfGone = true
+		}
+	}
+
+	if !hookOfGone {
+		return false
+	}
+
+	members, listErr := svc.Members(ctx)
+	return listErr == nil && !service.HasMember(members, name)
 }
 
 func (r *Remover) removeMember(ctx context.Context, inv Inventory, name string, dead bool) error {
