@@ -15,13 +15,13 @@ func newClusterCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cluster",
 		Short: "Inspect and change MicroCloud's own cluster membership",
-		Args:  exactArgs(0, "a subcommand (list, remove)"),
+		Args:  exactArgs(0, "a subcommand (list, remove, recover)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
 	}
 
-	cmd.AddCommand(newClusterListCommand(g), newClusterRemoveCommand(g))
+	cmd.AddCommand(newClusterListCommand(g), newClusterRemoveCommand(g), newClusterRecoverCommand(g))
 	return cmd
 }
 

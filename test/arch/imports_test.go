@@ -25,7 +25,7 @@ var layers = [][]string{
 	// Formats that become Plans.
 	{"preseed"},
 	// Clients of the daemon and adapters of the services.
-	{"client", "service", "service/microceph", "service/microovn"},
+	{"client", "service", "service/microceph", "service/microovn", "service/control", "service/recovery"},
 	// Use cases: gathering facts and executing Plans.
 	{"service/setup", "service/shrink", "service/health"},
 	// Front ends of the terminal.
