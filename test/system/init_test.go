@@ -284,7 +284,13 @@ func launch(t *testing.T, lab *harness.Lab, node string) string {
 // in one family ("4" or "6", the lxc list column of that family).
 func launchFamily(t *testing.T, lab *harness.Lab, node string, family string) string {
 	t.Helper()
-	name := "c-" + node
+	return launchNamed(t, lab, "c-"+node, node, family)
+}
+
+// launchNamed starts a busybox instance of that name on a node and returns
+// its address in one family.
+func launchNamed(t *testing.T, lab *harness.Lab, name string, node string, family string) string {
+	t.Helper()
 	lab.MustExec(t, 2*time.Minute, "micro01", "lxc", "launch", "busybox", name, "--target", node)
 	var ip string
 	harness.Eventually(t, 60*time.Second, 300*time.Millisecond, name+" has an IPv"+family+" address", func() error {
