@@ -38,6 +38,9 @@ const recoveryFile = "recovery-progress.json"
 type recoveryProgress struct {
 	Keep []string `json:"keep"`
 	Lost []string `json:"lost"`
+	// Control is microcloudd's --service-control, for a re-run that finds
+	// microcloudd stopped.
+	Control string `json:"control"`
 }
 
 // recoverServices are the services whose quorum microcloudd restores, in
@@ -51,7 +54,22 @@ var recoverServices = []types.ServiceType{types.MicroOVN, types.MicroCeph, types
 // the lost members are removed from every service as 'remove --force'
 // does. Every refusal comes before anything changes.
 func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOptions) error {
+	progressPath := filepath.Join(local.StateDir(), recoveryFile)
+	progress, err := readRecoveryProgress(progressPath)
+	if err != nil {
+		return err
+	}
+
+	if progress != nil && len(opts.Members) > 0 && strings.Join(sorted(opts.Members), ",") != strings.Join(progress.Keep, ",") {
+		return fmt.Errorf("--members: a recovery keeping %s is under way: run the command without --members to finish it", strings.Join(progress.Keep, ", "))
+	}
+
 	status, err := local.Status(ctx)
+	if err != nil && progress != nil {
+		// Interrupted while microcloudd was stopped for its own recovery.
+		status, err = restartMicroCloud(ctx, env, local, progress.Control)
+	}
+
 	if err != nil {
 		return err
 	}
@@ -73,13 +91,7 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 	self := status.Name
 	names, addresses := memberNames(cloud)
 	answers := probeMembers(ctx, local, self, addresses)
-	progressPath := filepath.Join(local.StateDir(), recoveryFile)
-	progress, err := readRecoveryProgress(progressPath)
-	if err != nil {
-		return err
-	}
-
-	keep := opts.Members
+	keep := sorted(opts.Members)
 	if progress != nil {
 		keep = progress.Keep
 		env.say("Finishing the recovery started earlier (keeping %s)", strings.Join(keep, ", "))
@@ -111,7 +123,7 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 		}
 	}
 
-	err = writeRecoveryProgress(progressPath, recoveryProgress{Keep: keep, Lost: lost})
+	err = writeRecoveryProgress(progressPath, recoveryProgress{Keep: keep, Lost: lost, Control: report.Control})
 	if err != nil {
 		return err
 	}
@@ -196,6 +208,31 @@ func recoverMicroCloud(ctx context.Context, env Env, local *client.Client, progr
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// restartMicroCloud starts microcloudd again after an interruption left it
+// stopped, and waits until it answers.
+func restartMicroCloud(ctx context.Context, env Env, local *client.Client, program string) (*client.Status, error) {
+	env.say("MicroCloud: starting microcloudd, which the interrupted recovery had stopped")
+	err := control.New(program).Start(ctx, control.MicroCloud)
+	if err != nil {
+		return nil, err
+	}
+
+	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	err = local.WaitReady(waitCtx)
+	if err != nil {
+		return nil, err
+	}
+
+	return local.Status(ctx)
+}
+
+func sorted(names []string) []string {
+	out := append([]string(nil), names...)
+	sort.Strings(out)
+	return out
 }
 
 // removeLost removes the lost members from every service that still lists
