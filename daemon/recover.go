@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	lxd "github.com/canonical/lxd/client"
@@ -80,6 +81,24 @@ func (d *Daemon) recoverGet(_ state.State, r *http.Request) response.Response {
 		report.Services = append(report.Services, svc)
 	}
 
+	// Both wait a few seconds for an answer that may not come: at once.
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		report.LXDAnswers = lxdDatabaseAnswers(r.Context(), d.config.Paths.LXDSocket)
+	}()
+
+	go func() {
+		defer wg.Done()
+		cli, err := microceph.FindCLI(d.config.Paths.CephConfDirs())
+		if err == nil {
+			report.Ceph = true
+			report.CephMonitors, report.CephAnswers = cli.Monitors(r.Context())
+		}
+	}()
+
+	wg.Wait()
 	return response.SyncResponse(true, report)
 }
 

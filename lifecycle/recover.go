@@ -24,7 +24,8 @@ import (
 
 // RecoverOptions are the choices of 'microcloud cluster recover'.
 type RecoverOptions struct {
-	// Members are the members to keep; empty: those that answer.
+	// Members are the members to keep; empty: those that answer (only this
+	// machine is supported).
 	Members []string
 	// Yes skips the confirmation.
 	Yes bool
@@ -100,13 +101,13 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 			keep = answering(names, answers)
 		}
 
+		if !recovery.QuorumLost(dqliteMembers(cloud), answers) {
+			return fmt.Errorf("MicroCloud's quorum is not lost (%s): use 'microcloud remove' for members that are gone", voterSummary(cloud, answers))
+		}
+
 		err := recovery.CheckKeep(names, answers, self, keep)
 		if err != nil {
 			return err
-		}
-
-		if !recovery.QuorumLost(dqliteMembers(cloud), answers) {
-			return fmt.Errorf("MicroCloud's quorum is not lost (%s): use 'microcloud remove' for members that are gone", voterSummary(cloud, answers))
 		}
 	}
 
@@ -376,6 +377,18 @@ func showRecovery(env Env, report types.RecoveryReport, answers map[string]bool,
 		}
 
 		env.say("%s: %s", s.Type, strings.Join(parts, ", "))
+	}
+
+	if report.Ceph && report.CephAnswers {
+		env.say("Ceph: its monitors answer; the monmap lists %s", strings.Join(report.CephMonitors, ", "))
+	} else if report.Ceph {
+		env.say("Ceph: its monitors do not answer (no quorum)")
+	}
+
+	if report.LXDAnswers {
+		env.say("LXD: its database answers")
+	} else {
+		env.say("LXD: its database does not answer (no quorum)")
 	}
 
 	env.say("Kept: %s. Dropped from every service: %s.", strings.Join(keep, ", "), strings.Join(lost, ", "))

@@ -23,6 +23,15 @@ type RecoveryReport struct {
 	// Control is the --service-control program ("" for systemd).
 	Control  string            `json:"control"`
 	Services []RecoveryService `json:"services"`
+
+	// LXDAnswers says whether LXD's database answers (it cannot without
+	// a quorum).
+	LXDAnswers bool `json:"lxd_answers"`
+	// Ceph says whether this machine has Ceph; CephMonitors are its
+	// monmap's monitors when they answer.
+	Ceph         bool     `json:"ceph"`
+	CephAnswers  bool     `json:"ceph_answers"`
+	CephMonitors []string `json:"ceph_monitors,omitempty"`
 }
 
 // RecoveryRequest is POST /1.0/recover/{service}: the members to keep.

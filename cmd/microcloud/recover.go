@@ -21,7 +21,7 @@ their OSDs go, pools are brought down to what the kept hosts hold, chassis and r
 are dropped.
 
 It refuses while a majority of MicroCloud's voters answer: use 'microcloud remove'.
-Members to keep default to those that answer. An interrupted recovery is finished by
+It keeps only the machine it runs on (for now). An interrupted recovery is finished by
 running the same command again. See doc/how-to/recover.md for what it cannot bring back.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,6 +40,6 @@ running the same command again. See doc/how-to/recover.md for what it cannot bri
 	}
 
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
-	cmd.Flags().StringSliceVar(&opts.Members, "members", nil, "the members to keep, comma-separated (default: those that answer)")
+	cmd.Flags().StringSliceVar(&opts.Members, "members", nil, "the members to keep, comma-separated (only this machine for now)")
 	return cmd
 }

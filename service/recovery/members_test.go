@@ -90,8 +90,9 @@ func TestCheckKeep(t *testing.T) {
 		keep []string
 		want string
 	}{
-		{"this machine", []string{"micro01"}, ""},
-		{"two that answer", []string{"micro01", "micro02"}, ""},
+		{"this machine, the other that answers dropped", []string{"micro01"}, "micro02 answers but would be dropped: shut its MicroCloud services down first (microcluster's recovery refuses while a dropped member answers)"},
+		{"two that answer", []string{"micro01", "micro02"}, "--members: recovery keeps only the machine it runs on for now (micro01): drop the others and add them again afterwards with 'microcloud add'"},
+		{"this machine, alone answering", []string{"micro01"}, ""},
 		{"none", nil, "No member to keep"},
 		{"unknown", []string{"micro01", "micro09"}, `--members: "micro09" is not a member of this MicroCloud (members: micro01, micro02, micro03)`},
 		{"silent", []string{"micro01", "micro03"}, `--members: "micro03" does not answer: only members that answer can be kept`},
@@ -99,6 +100,10 @@ func TestCheckKeep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckKeep(members, answers, "micro01", tc.keep)
+			if tc.name == "this machine, alone answering" {
+				err = CheckKeep(members, map[string]bool{"micro01": true}, "micro01", tc.keep)
+			}
+
 			got := ""
 			if err != nil {
 				got = err.Error()
