@@ -112,6 +112,11 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 	}
 
 	lost := recovery.Lost(names, keep)
+	if progress != nil {
+		// Some may be gone from MicroCloud already, not from every service.
+		lost = progress.Lost
+	}
+
 	showRecovery(env, report, answers, keep, lost)
 	if progress == nil && !opts.Yes {
 		ok, err := tui.Confirm(env.In, env.Out, tui.ConfirmQuestion{Prompt: fmt.Sprintf("Drop %s from every service and continue with %s?", strings.Join(lost, ", "), strings.Join(keep, ", ")), Default: false})
