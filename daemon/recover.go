@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -125,7 +126,7 @@ func (d *Daemon) recoverPost(s state.State, r *http.Request) response.Response {
 	case types.MicroCeph:
 		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroCeph(ctx, s.Name(), req.Keep) }
 	case types.LXD:
-		step = d.recoverLXD
+		step = func(ctx context.Context) ([]string, error) { return d.recoverLXD(ctx, req.Keep) }
 	default:
 		return response.BadRequest(fmt.Errorf("Unknown service %q (MicroOVN, MicroCeph or LXD)", mux.Vars(r)["service"]))
 	}
@@ -281,10 +282,12 @@ func waitMicrocluster(ctx context.Context, dir string) error {
 }
 
 // recoverLXD runs LXD's recovery from quorum loss when its database does
-// not answer: LXD is stopped, recovered and started again.
-func (d *Daemon) recoverLXD(ctx context.Context) ([]string, error) {
+// not answer, or answers with lost members among its voters (a leader
+// that just lost its peers answers for a few seconds): LXD is stopped,
+// recovered and started again.
+func (d *Daemon) recoverLXD(ctx context.Context, keep []string) ([]string, error) {
 	socket := d.config.Paths.LXDSocket
-	if lxdDatabaseAnswers(ctx, socket) {
+	if !lxdLostVoters(ctx, socket, keep) {
 		return nil, nil
 	}
 
@@ -315,6 +318,43 @@ func (d *Daemon) recoverLXD(ctx context.Context) ([]string, error) {
 	}
 
 	return []string{"LXD's database: this member is its only voter"}, nil
+}
+
+// lxdLostVoters reports whether LXD's database does not answer, or counts
+// members that are not kept among its voters.
+func lxdLostVoters(ctx context.Context, socket string, keep []string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	done := make(chan bool, 1)
+	go func() {
+		c, err := lxd.ConnectLXDUnixWithContext(ctx, socket, nil)
+		if err != nil {
+			done <- true
+			return
+		}
+
+		members, err := c.GetClusterMembers()
+		if err != nil {
+			done <- true
+			return
+		}
+
+		for _, m := range members {
+			if !slices.Contains(keep, m.ServerName) && (slices.Contains(m.Roles, "database") || slices.Contains(m.Roles, "database-leader")) {
+				done <- true
+				return
+			}
+		}
+
+		done <- false
+	}()
+
+	select {
+	case lost := <-done:
+		return lost
+	case <-ctx.Done():
+		return true
+	}
 }
 
 // lxdDatabaseAnswers reports whether LXD lists its cluster members within
