@@ -15,6 +15,7 @@ import (
 
 	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/lxd/lxd/response"
+	"github.com/canonical/lxd/shared/api"
 	"github.com/canonical/microcluster/v2/microcluster"
 	"github.com/canonical/microcluster/v2/rest"
 	"github.com/canonical/microcluster/v2/state"
@@ -323,60 +324,55 @@ func (d *Daemon) recoverLXD(ctx context.Context, keep []string) ([]string, error
 // lxdLostVoters reports whether LXD's database does not answer, or counts
 // members that are not kept among its voters.
 func lxdLostVoters(ctx context.Context, socket string, keep []string) bool {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	done := make(chan bool, 1)
-	go func() {
-		c, err := lxd.ConnectLXDUnixWithContext(ctx, socket, nil)
-		if err != nil {
-			done <- true
-			return
-		}
-
-		members, err := c.GetClusterMembers()
-		if err != nil {
-			done <- true
-			return
-		}
-
-		for _, m := range members {
-			if !slices.Contains(keep, m.ServerName) && (slices.Contains(m.Roles, "database") || slices.Contains(m.Roles, "database-leader")) {
-				done <- true
-				return
-			}
-		}
-
-		done <- false
-	}()
-
-	select {
-	case lost := <-done:
-		return lost
-	case <-ctx.Done():
+	members, err := lxdMembers(ctx, socket)
+	if err != nil {
 		return true
 	}
+
+	for _, m := range members {
+		if !slices.Contains(keep, m.ServerName) && (slices.Contains(m.Roles, "database") || slices.Contains(m.Roles, "database-leader")) {
+			return true
+		}
+	}
+
+	return false
 }
 
 // lxdDatabaseAnswers reports whether LXD lists its cluster members within
 // a few seconds (it cannot without a quorum).
 func lxdDatabaseAnswers(ctx context.Context, socket string) bool {
+	_, err := lxdMembers(ctx, socket)
+	return err == nil
+}
+
+// lxdMembers lists LXD's cluster members, giving up after a few seconds:
+// without a quorum LXD's answer does not come (the call is left to end in
+// the background).
+func lxdMembers(ctx context.Context, socket string) ([]api.ClusterMember, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	done := make(chan error, 1)
+	type result struct {
+		members []api.ClusterMember
+		err     error
+	}
+
+	done := make(chan result, 1)
 	go func() {
 		c, err := lxd.ConnectLXDUnixWithContext(ctx, socket, nil)
-		if err == nil {
-			_, err = c.GetClusterMemberNames()
+		if err != nil {
+			done <- result{err: err}
+			return
 		}
 
-		done <- err
+		members, err := c.GetClusterMembers()
+		done <- result{members, err}
 	}()
 
 	select {
-	case err := <-done:
-		return err == nil
+	case r := <-done:
+		return r.members, r.err
 	case <-ctx.Done():
-		return false
+		return nil, ctx.Err()
 	}
 }
 
