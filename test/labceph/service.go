@@ -69,7 +69,6 @@ func New(ctx context.Context, dirs labsvc.Dirs) (*labsvc.Service, error) {
 			PostBootstrap: c.postBootstrap,
 			PostJoin:      c.postJoin,
 			OnStart:       c.onStart,
-			OnNewMember:   c.onNewMember,
 			PreRemove:     c.preRemove,
 			PostRemove:    c.postRemove,
 		},

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/canonical/lxd/shared/logger"
-	"github.com/canonical/microcluster/v2/rest/types"
 	"github.com/canonical/microcluster/v2/state"
 )
 
@@ -22,7 +21,9 @@ const superviseInterval = 3 * time.Second
 // service (as snap services do); the supervisor finds them through their
 // PID files, starts what is missing and keeps ceph.conf in step with the
 // cluster database (a joiner's monitor appears in every member's
-// "mon host" this way).
+// "mon host" this way). Like MicroCeph, it has no new-member hook: one
+// that waited for this member's own join to finish would hold up every
+// join running beside it.
 func (c *Ceph) onStart(ctx context.Context, s state.State) error {
 	go c.supervise(ctx, s)
 	return nil
@@ -75,11 +76,6 @@ func (c *Ceph) reconcile(ctx context.Context, s state.State) error {
 	}
 
 	return c.ensureDaemons(st, s.Name())
-}
-
-// onNewMember refreshes this member's files at once.
-func (c *Ceph) onNewMember(ctx context.Context, s state.State, _ types.ClusterMemberLocal) error {
-	return c.reconcile(ctx, s)
 }
 
 // postRemove refreshes the remaining members' files (the removed member's
