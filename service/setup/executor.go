@@ -2,11 +2,13 @@ package setup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 
+	lxd "github.com/canonical/lxd/client"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/microcloud-project/microcloud/api/types"
@@ -59,47 +61,6 @@ func (e *Executor) warn(format string, args ...any) {
 func (e *Executor) fail(system string, t types.ServiceType, err error) error {
 	e.report(system, t, report.Failed, err.Error())
 	return &StepError{System: system, Service: t, Err: err}
-}
-
-// Phase is one stage of a run; the order is MicroCloud, MicroOVN, MicroCeph,
-// LXD, verification.
-type Phase struct {
-	Name string
-	Run  func(context.Context) error
-}
-
-// Phases lists the stages a plan needs.
-func (e *Executor) Phases() []Phase {
-	run := map[types.ServiceType]func(context.Context) error{types.MicroCloud: e.microcloud, types.MicroOVN: e.microovn, types.MicroCeph: e.microceph, types.LXD: e.lxd}
-	var phases []Phase
-	for _, t := range e.Plan.Services() {
-		phases = append(phases, Phase{string(t), run[t]})
-	}
-
-	return append(phases, Phase{"verify", e.Verify})
-}
-
-// runTimeout bounds a whole run whose context has no deadline (every call
-// below needs one, see client.WithDeadline).
-const runTimeout = 2 * time.Hour
-
-// Run executes every phase, stopping at the first failure.
-func (e *Executor) Run(ctx context.Context) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, runTimeout)
-		defer cancel()
-	}
-
-	e.Timing = e.Timing.withDefaults()
-	for _, ph := range e.Phases() {
-		err := ph.Run(ctx)
-		if err != nil {
-			return err
-		}
-	}
-
-	return nil
 }
 
 func (e *Executor) initiator() plan.System {
@@ -194,77 +155,45 @@ func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, con
 // joinAll joins the systems missing from a service's cluster, concurrently
 // when parallel is set, else one after the other.
 func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string) error {
+	return e.joinAllThen(ctx, t, leader, members, parallel, config, nil)
+}
+
+// joinAllThen is joinAll, running then (unless nil) on each joiner as soon
+// as it is a member: at once for those that already are, beside the joins.
+func (e *Executor) joinAllThen(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string, then func(plan.System) error) error {
+	var already errgroup.Group
 	var todo []plan.System
 	for _, s := range e.joinersOf(t) {
 		if service.HasMember(members, s.Name) && e.stillJoined(ctx, leader, s, t) {
 			e.report(s.Name, t, report.Skipped, "already a member")
+			if then != nil {
+				already.Go(func() error { return then(s) })
+			}
+
 			continue
 		}
 
 		todo = append(todo, s)
 	}
 
-	join := func(s plan.System) error {
-		svc, err := e.Cloud.Service(ctx, s.Name, t)
-		if err != nil {
-			return e.fail(s.Name, t, err)
+	err := e.joinEach(ctx, t, leader, todo, parallel, config, then)
+	return errors.Join(err, already.Wait())
+}
+
+// joinEach joins each of todo, then runs then (unless nil) on it.
+func (e *Executor) joinEach(ctx context.Context, t types.ServiceType, leader service.Service, todo []plan.System, parallel bool, config func(plan.System) map[string]string, then func(plan.System) error) error {
+	joinThen := func(s plan.System) error {
+		err := e.joinOne(ctx, t, leader, s, config)
+		if err == nil && then != nil {
+			err = then(s)
 		}
 
-		// A join an interrupted run started goes on without it (LXD joins
-		// in the background): the system already calls itself clustered
-		// and only needs time to appear among the members.
-		st, err := e.answering(ctx, s.Name, t, svc)
-		if err != nil {
-			return e.fail(s.Name, t, err)
-		}
-
-		if st.Clustered {
-			e.report(s.Name, t, report.Running, "finishing an earlier join")
-			err := e.waitMember(ctx, leader, s.Name, e.Timing.JoinSettle)
-			if err != nil {
-				return e.fail(s.Name, t, fmt.Errorf("%s is clustered but not a member of this cluster (another cluster, or a join cut short that did not finish): %w", s.Name, err))
-			}
-
-			e.report(s.Name, t, report.Skipped, "already a member")
-			return nil
-		}
-
-		e.report(s.Name, t, report.Running, "joining")
-		token, err := leader.IssueToken(ctx, s.Name)
-		if err != nil {
-			return e.fail(s.Name, t, err)
-		}
-
-		err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
-		for attempt := 1; err != nil && attempt <= e.Timing.JoinRetries && e.unclustered(ctx, svc); attempt++ {
-			// A service that an interrupted join reset restarts and is
-			// briefly unreachable: a failed join it did not take part in
-			// is tried again, a few times, with a fresh token.
-			_ = leader.RevokeToken(ctx, s.Name)
-			select {
-			case <-ctx.Done():
-				return e.fail(s.Name, t, ctx.Err())
-			case <-time.After(e.Timing.JoinRetryWait):
-			}
-
-			token, err = leader.IssueToken(ctx, s.Name)
-			if err == nil {
-				err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
-			}
-		}
-
-		if err != nil {
-			_ = leader.RevokeToken(ctx, s.Name)
-			return e.fail(s.Name, t, err)
-		}
-
-		e.report(s.Name, t, report.Done, "joined")
-		return nil
+		return err
 	}
 
 	if !parallel {
 		for _, s := range todo {
-			err := join(s)
+			err := joinThen(s)
 			if err != nil {
 				return err
 			}
@@ -281,10 +210,70 @@ func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader serv
 	var g errgroup.Group
 	g.SetLimit(maxParallelJoins)
 	for _, s := range todo {
-		g.Go(func() error { return join(s) })
+		g.Go(func() error { return joinThen(s) })
 	}
 
 	return g.Wait()
+}
+
+// joinOne joins s to a service's cluster, or finishes a join an earlier
+// run started.
+func (e *Executor) joinOne(ctx context.Context, t types.ServiceType, leader service.Service, s plan.System, config func(plan.System) map[string]string) error {
+	svc, err := e.Cloud.Service(ctx, s.Name, t)
+	if err != nil {
+		return e.fail(s.Name, t, err)
+	}
+
+	// A join an interrupted run started goes on without it (LXD joins
+	// in the background): the system already calls itself clustered
+	// and only needs time to appear among the members.
+	st, err := e.answering(ctx, s.Name, t, svc)
+	if err != nil {
+		return e.fail(s.Name, t, err)
+	}
+
+	if st.Clustered {
+		e.report(s.Name, t, report.Running, "finishing an earlier join")
+		err := e.waitMember(ctx, leader, s.Name, e.Timing.JoinSettle)
+		if err != nil {
+			return e.fail(s.Name, t, fmt.Errorf("%s is clustered but not a member of this cluster (another cluster, or a join cut short that did not finish): %w", s.Name, err))
+		}
+
+		e.report(s.Name, t, report.Skipped, "already a member")
+		return nil
+	}
+
+	e.report(s.Name, t, report.Running, "joining")
+	token, err := leader.IssueToken(ctx, s.Name)
+	if err != nil {
+		return e.fail(s.Name, t, err)
+	}
+
+	err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+	for attempt := 1; err != nil && attempt <= e.Timing.JoinRetries && e.unclustered(ctx, svc); attempt++ {
+		// A service that an interrupted join reset restarts and is
+		// briefly unreachable: a failed join it did not take part in
+		// is tried again, a few times, with a fresh token.
+		_ = leader.RevokeToken(ctx, s.Name)
+		select {
+		case <-ctx.Done():
+			return e.fail(s.Name, t, ctx.Err())
+		case <-time.After(e.Timing.JoinRetryWait):
+		}
+
+		token, err = leader.IssueToken(ctx, s.Name)
+		if err == nil {
+			err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+		}
+	}
+
+	if err != nil {
+		_ = leader.RevokeToken(ctx, s.Name)
+		return e.fail(s.Name, t, err)
+	}
+
+	e.report(s.Name, t, report.Done, "joined")
+	return nil
 }
 
 // maxParallelJoins bounds the joins of a service that run at once.
@@ -298,16 +287,7 @@ func (e *Executor) microcloud(ctx context.Context) error {
 		return err
 	}
 
-	for _, s := range e.joiners() {
-		if service.HasMember(members, s.Name) {
-			e.report(s.Name, types.MicroCloud, report.Skipped, "already a member")
-			continue
-		}
-
-		if e.JoinMicroCloud == nil {
-			return e.fail(s.Name, types.MicroCloud, fmt.Errorf("%s is not a MicroCloud member and is not in a session: run 'microcloud join' on it", s.Name))
-		}
-
+	join := func(s plan.System) error {
 		e.report(s.Name, types.MicroCloud, report.Running, "joining")
 		token, err := leader.IssueToken(ctx, s.Name)
 		if err != nil {
@@ -325,9 +305,32 @@ func (e *Executor) microcloud(ctx context.Context) error {
 		}
 
 		e.report(s.Name, types.MicroCloud, report.Done, "joined")
+		return nil
 	}
 
-	return nil
+	// The joins run together, as many at once as for the services (see
+	// joinEach), each to its end.
+	var todo []plan.System
+	for _, s := range e.joiners() {
+		if service.HasMember(members, s.Name) {
+			e.report(s.Name, types.MicroCloud, report.Skipped, "already a member")
+			continue
+		}
+
+		if e.JoinMicroCloud == nil {
+			return e.fail(s.Name, types.MicroCloud, fmt.Errorf("%s is not a MicroCloud member and is not in a session: run 'microcloud join' on it", s.Name))
+		}
+
+		todo = append(todo, s)
+	}
+
+	var g errgroup.Group
+	g.SetLimit(maxParallelJoins)
+	for _, s := range todo {
+		g.Go(func() error { return join(s) })
+	}
+
+	return g.Wait()
 }
 
 // unclustered reports whether a service is not (or not yet again) in a
@@ -511,19 +514,38 @@ func (e *Executor) microceph(ctx context.Context) error {
 		return err
 	}
 
-	// Joins one at a time: each of the first members adds a monitor, and
-	// monitors join the quorum one by one anyway.
-	err = e.joinAll(ctx, types.MicroCeph, leader, members, false, func(plan.System) map[string]string { return nil })
-	if err != nil {
-		return err
-	}
-
 	ceph, err := e.Cloud.Ceph(ctx, e.Plan.Initiator)
 	if err != nil {
 		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
 	}
 
-	err = e.cephDisks(ctx, ceph)
+	existing, err := ceph.OSDs(ctx)
+	if err != nil {
+		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
+	}
+
+	// Each system's disks are added as soon as it is a member, beside the
+	// joins still running. Joins run at the same time: a joiner decides in
+	// one database transaction whether it takes one of the three monitors
+	// (and managers), so concurrent joins never place a fourth, and Ceph
+	// adds monitors that start together to its quorum one after the other.
+	planned := map[string]plan.System{}
+	for _, s := range e.Plan.Everyone() {
+		planned[s.Name] = s
+	}
+
+	disksOf := func(s plan.System) error {
+		if p, ok := planned[s.Name]; ok {
+			return e.cephDisksOf(ctx, ceph, p, existing)
+		}
+
+		return nil
+	}
+
+	var initiatorDisks errgroup.Group
+	initiatorDisks.Go(func() error { return disksOf(e.initiator()) })
+	err = e.joinAllThen(ctx, types.MicroCeph, leader, members, true, func(plan.System) map[string]string { return nil }, disksOf)
+	err = errors.Join(err, initiatorDisks.Wait())
 	if err != nil {
 		return err
 	}
@@ -552,75 +574,61 @@ func (e *Executor) microceph(ctx context.Context) error {
 	return nil
 }
 
-// cephDisks adds every planned disk that is not an OSD yet, each system's
-// disks in parallel with the others'. A file-backed spec counts the OSDs
+// cephDisksOf adds the planned disks of s that are not OSDs yet (osds are
+// the cluster's before the run). A file-backed spec counts the OSDs
 // already backed by files on that system.
-func (e *Executor) cephDisks(ctx context.Context, ceph CephAdmin) error {
-	osds, err := ceph.OSDs(ctx)
-	if err != nil {
-		return e.fail(e.Plan.Initiator, types.MicroCeph, err)
+func (e *Executor) cephDisksOf(ctx context.Context, ceph CephAdmin, s plan.System, osds []microceph.Disk) error {
+	explicit := map[string]bool{}
+	for _, d := range s.CephDisks {
+		if !plan.IsLoopDisk(d.Path) {
+			explicit[d.Path] = true
+		}
 	}
 
-	var g errgroup.Group
-	for _, s := range e.Plan.Everyone() {
-		if len(s.CephDisks) == 0 {
+	have := map[string]bool{}
+	fileBacked := 0
+	for _, o := range osds {
+		if o.Location != s.Name {
 			continue
 		}
 
-		explicit := map[string]bool{}
-		for _, d := range s.CephDisks {
-			if !plan.IsLoopDisk(d.Path) {
-				explicit[d.Path] = true
-			}
+		have[o.Path] = true
+		if !explicit[o.Path] {
+			fileBacked++
 		}
+	}
 
-		have := map[string]bool{}
-		fileBacked := 0
-		for _, o := range osds {
-			if o.Location != s.Name {
+	for _, d := range s.CephDisks {
+		path := d.Path
+		if plan.IsLoopDisk(path) {
+			missing := loopCount(path) - fileBacked
+			fileBacked = max(0, -missing)
+			if missing <= 0 {
+				e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
 				continue
 			}
 
-			have[o.Path] = true
-			if !explicit[o.Path] {
-				fileBacked++
-			}
+			path = withCount(path, missing)
+		} else if have[path] {
+			e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
+			continue
 		}
 
-		g.Go(func() error {
-			for _, d := range s.CephDisks {
-				path := d.Path
-				if plan.IsLoopDisk(path) {
-					missing := loopCount(path) - fileBacked
-					fileBacked = max(0, -missing)
-					if missing <= 0 {
-						e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
-						continue
-					}
+		e.report(s.Name, types.MicroCeph, report.Running, "adding "+path)
+		err := ceph.AddDisk(ctx, s.Name, microceph.DisksPost{Path: []string{path}, Wipe: d.Wipe, Encrypt: d.Encrypt})
+		if err != nil {
+			return e.fail(s.Name, types.MicroCeph, fmt.Errorf("Failed to add disk %s: %w", path, err))
+		}
 
-					path = withCount(path, missing)
-				} else if have[path] {
-					e.report(s.Name, types.MicroCeph, report.Skipped, path+" already added")
-					continue
-				}
-
-				e.report(s.Name, types.MicroCeph, report.Running, "adding "+path)
-				err := ceph.AddDisk(ctx, s.Name, microceph.DisksPost{Path: []string{path}, Wipe: d.Wipe, Encrypt: d.Encrypt})
-				if err != nil {
-					return e.fail(s.Name, types.MicroCeph, fmt.Errorf("Failed to add disk %s: %w", path, err))
-				}
-
-				e.report(s.Name, types.MicroCeph, report.Done, "added "+path)
-			}
-
-			return nil
-		})
+		e.report(s.Name, types.MicroCeph, report.Done, "added "+path)
 	}
 
-	return g.Wait()
+	return nil
 }
 
-func (e *Executor) lxd(ctx context.Context) error {
+// lxdCluster forms LXD's cluster: bootstrap on the initiator, then the
+// joins.
+func (e *Executor) lxdCluster(ctx context.Context) error {
 	leader, members, err := e.bootstrapOrFind(ctx, types.LXD, nil)
 	if err != nil {
 		return err
@@ -641,26 +649,38 @@ func (e *Executor) lxd(ctx context.Context) error {
 	}
 
 	// LXD accepts one join at a time.
-	err = e.joinAll(ctx, types.LXD, leader, members, false, func(s plan.System) map[string]string { return configs[s.Name] })
-	if err != nil {
-		return err
-	}
-
-	return e.configureLXD(ctx, leader)
+	return e.joinAll(ctx, types.LXD, leader, members, false, func(s plan.System) map[string]string { return configs[s.Name] })
 }
 
-// configureLXD creates what the plan wants in the LXD cluster: OVN access,
-// pools, networks and the default profile.
-func (e *Executor) configureLXD(ctx context.Context, leader service.Service) error {
+// lxdLeader is the initiator's LXD, as a service (its state) and as a
+// client, for the phases that configure the cluster.
+func (e *Executor) lxdLeader(ctx context.Context) (service.Service, types.ServiceState, lxd.InstanceServer, error) {
 	init := e.Plan.Initiator
+	leader, err := e.Cloud.Service(ctx, init, types.LXD)
+	if err != nil {
+		return nil, types.ServiceState{}, nil, e.fail(init, types.LXD, err)
+	}
+
 	st, err := leader.Status(ctx)
 	if err != nil {
-		return e.fail(init, types.LXD, err)
+		return nil, types.ServiceState{}, nil, e.fail(init, types.LXD, err)
 	}
 
 	l, err := e.Cloud.LXD(ctx, init)
 	if err != nil {
-		return e.fail(init, types.LXD, err)
+		return nil, types.ServiceState{}, nil, e.fail(init, types.LXD, err)
+	}
+
+	return leader, st, l, nil
+}
+
+// lxdNetworks gives the LXD cluster OVN access and creates the networks
+// the plan wants.
+func (e *Executor) lxdNetworks(ctx context.Context) error {
+	init := e.Plan.Initiator
+	leader, st, l, err := e.lxdLeader(ctx)
+	if err != nil {
+		return err
 	}
 
 	if e.Plan.OVN != nil {
@@ -702,6 +722,31 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 		return e.fail(init, types.LXD, err)
 	}
 
+	for _, network := range want.Networks {
+		created, err := ensureNetwork(l, network, names, e.settling())
+		if err != nil {
+			return e.fail(init, types.LXD, err)
+		}
+
+		e.report(init, types.LXD, doneOrSkipped(created), "network "+network.Name)
+	}
+
+	return nil
+}
+
+// lxdStorage creates the storage pools the plan wants.
+func (e *Executor) lxdStorage(ctx context.Context) error {
+	init := e.Plan.Initiator
+	leader, st, l, err := e.lxdLeader(ctx)
+	if err != nil {
+		return err
+	}
+
+	names, want, err := e.desiredLXD(ctx, leader, st)
+	if err != nil {
+		return e.fail(init, types.LXD, err)
+	}
+
 	for _, pool := range want.Pools {
 		created, err := ensurePool(l, pool, names, e.settling())
 		if err != nil {
@@ -711,14 +756,19 @@ func (e *Executor) configureLXD(ctx context.Context, leader service.Service) err
 		e.report(init, types.LXD, doneOrSkipped(created), "storage pool "+pool.Name)
 	}
 
-	for _, network := range want.Networks {
-		created, err := ensureNetwork(l, network, names, e.settling())
-		if err != nil {
-			return e.fail(init, types.LXD, err)
-		}
+	return nil
+}
 
-		e.report(init, types.LXD, doneOrSkipped(created), "network "+network.Name)
+// lxdProfile points the default profile at the plan's root pool and
+// network.
+func (e *Executor) lxdProfile(ctx context.Context) error {
+	init := e.Plan.Initiator
+	_, st, l, err := e.lxdLeader(ctx)
+	if err != nil {
+		return err
 	}
+
+	want := DesiredLXD(e.Plan, st.Extensions, RBDEverywhere(e.Plan, e.Facts))
 
 	// A cloud that gets OVN now moves its instances' default NIC from
 	// the bridge it had without OVN to the OVN network.

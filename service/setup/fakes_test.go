@@ -133,6 +133,13 @@ func (c *fakeCluster) joined() string {
 	return strings.Join(c.joins, ",")
 }
 
+// joinedSet is joined in name order, for joins that run concurrently.
+func (c *fakeCluster) joinedSet() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(slices.Sorted(slices.Values(c.joins)), ",")
+}
+
 // fakeCloud is every system's services.
 type fakeCloud struct {
 	services map[types.ServiceType]map[string]*fakeService

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/canonical/lxd/shared/api"
 
 	"github.com/microcloud-project/microcloud/api/types"
+	"github.com/microcloud-project/microcloud/service"
 	"github.com/microcloud-project/microcloud/service/microceph"
 	"github.com/microcloud-project/microcloud/service/plan"
 )
@@ -57,7 +59,7 @@ func TestMicroCloudPhase(t *testing.T) {
 	}
 
 	mc := cloud.clusters[types.MicroCloud]
-	if mc.bootstraps != 1 || strings.Join(mc.tokens, ",") != "b,c" || len(mc.members) != 3 {
+	if mc.bootstraps != 1 || strings.Join(slices.Sorted(slices.Values(mc.tokens)), ",") != "b,c" || len(mc.members) != 3 {
 		t.Fatalf("bootstraps %d, tokens %v, members %v", mc.bootstraps, mc.tokens, mc.members)
 	}
 
@@ -210,8 +212,8 @@ func TestMicroCephPhase(t *testing.T) {
 		t.Fatalf("bootstrap config %v", ceph.configs["a"])
 	}
 
-	// Serial joins, in plan order.
-	if ceph.joined() != "b,c" {
+	// Every joiner joined (concurrently).
+	if ceph.joinedSet() != "b,c" {
 		t.Fatalf("joins %v", ceph.joins)
 	}
 
@@ -358,7 +360,7 @@ func TestRunAndVerify(t *testing.T) {
 	}
 
 	e, _ := newExecutor(p, cloud)
-	if names := phaseNames(e); names != "MicroCloud MicroOVN MicroCeph LXD verify" {
+	if names := phaseNames(e); names != "MicroCloud MicroOVN MicroCeph LXD cluster LXD networks LXD storage LXD profile verify" {
 		t.Fatalf("phases %s", names)
 	}
 
@@ -419,7 +421,8 @@ func TestRunAndVerify(t *testing.T) {
 	cloud.ovn.lostRouters = 0
 
 	// A member missing from a service.
-	cloud.clusters[types.MicroCeph].members = cloud.clusters[types.MicroCeph].members[:2]
+	ceph := cloud.clusters[types.MicroCeph]
+	ceph.members = slices.DeleteFunc(ceph.members, func(m service.Member) bool { return m.Name == "c" })
 	err = e.Verify(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "c is not a member of MicroCeph") {
 		t.Fatalf("err %v", err)
@@ -506,7 +509,7 @@ func TestServiceBroughtToAGrownCloud(t *testing.T) {
 	}
 
 	ceph := cloud.clusters[types.MicroCeph]
-	if ceph.bootstraps != 1 || ceph.joined() != "b,c" || len(cloud.ceph.osds) != 3 || cloud.ceph.replication != 3 {
+	if ceph.bootstraps != 1 || ceph.joinedSet() != "b,c" || len(cloud.ceph.osds) != 3 || cloud.ceph.replication != 3 {
 		t.Fatalf("bootstraps %d, joins %v, osds %v, replication %d", ceph.bootstraps, ceph.joins, cloud.ceph.osds, cloud.ceph.replication)
 	}
 
@@ -524,4 +527,21 @@ func TestServiceBroughtToAGrownCloud(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not initialized on the initiator") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// lxd runs LXD's two phases in their order.
+func (e *Executor) lxd(ctx context.Context) error {
+	err := e.lxdCluster(ctx)
+	if err != nil {
+		return err
+	}
+
+	for _, phase := range []func(context.Context) error{e.lxdNetworks, e.lxdStorage, e.lxdProfile} {
+		err := phase(ctx)
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
 }

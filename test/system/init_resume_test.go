@@ -12,9 +12,10 @@ import (
 	"github.com/microcloud-project/microcloud/test/harness"
 )
 
-// TestInitResume kills the initiator at the boundary of every phase (and
-// inside the LXD phase), as a crash or a lost terminal would, then runs the
-// same command again: it must finish the job and leave exactly what a clean
+// TestInitResume kills the initiator after MicroCloud, inside the phases
+// that run side by side (LXD's joins, MicroCeph's joins and disks) and
+// inside LXD's configuration, as a crash or a lost terminal would, then
+// runs the same command again: it must finish the job and leave exactly what a clean
 // run leaves, nothing twice.
 func TestInitResume(t *testing.T) {
 	points := []struct {
@@ -22,9 +23,9 @@ func TestInitResume(t *testing.T) {
 		marker string // the initiator's progress line at which it is killed
 	}{
 		{"after MicroCloud", "micro01 MicroOVN: bootstrapping"},
-		{"after MicroOVN", "micro01 MicroCeph: bootstrapping"},
-		{"after MicroCeph", "micro01 LXD: bootstrapping"},
 		{"between LXD joins", "micro02 LXD: joined"},
+		{"during MicroCeph joins", "micro02 MicroCeph: joining"},
+		{"while Ceph disks are added", "micro03 MicroCeph: adding"},
 		{"during LXD configuration", "micro01 LXD: storage pool local"},
 	}
 
