@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/microcloud-project/microcloud/client"
@@ -21,7 +22,23 @@ func Status(ctx context.Context, out io.Writer, local *client.Client, format str
 		return health.Report{}, err
 	}
 
+	// A recovery left half-way on this machine is named first: until it
+	// ends, MicroCloud or a service may not answer at all.
+	recovering, err := readRecoveryProgress(filepath.Join(local.StateDir(), recoveryFile))
+	if err != nil {
+		return health.Report{}, err
+	}
+
+	var underway *health.Recovery
+	if recovering != nil {
+		underway = &health.Recovery{Keep: recovering.Keep, Lost: recovering.Lost}
+	}
+
 	members, err := setup.MicroCloudMembers(ctx, local)
+	if err != nil && underway != nil {
+		return health.Report{}, fmt.Errorf("%s (%w)", underway.Finding(), err)
+	}
+
 	if err != nil {
 		return health.Report{}, err
 	}
@@ -35,7 +52,9 @@ func Status(ctx context.Context, out io.Writer, local *client.Client, format str
 		return health.Report{}, err
 	}
 
-	r := health.Evaluate(health.Gather(ctx, health.NewCloud(local, self, members), self))
+	snapshot := health.Gather(ctx, health.NewCloud(local, self, members), self)
+	snapshot.Recovery = underway
+	r := health.Evaluate(snapshot)
 	header := []string{"NAME", "ADDRESS", "MICROCLOUD", "LXD", "MICROOVN", "MICROCEPH", "OVN ROLES", "OSDS", "ENCAP IP"}
 	rows := make([][]string, 0, len(r.Members))
 	for _, m := range r.Members {

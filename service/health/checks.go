@@ -46,6 +46,16 @@ type Snapshot struct {
 	Unreachable []string
 	// Errors are the sources that failed, with why.
 	Errors []string
+	// Recovery is a quorum recovery started on this machine that has not
+	// finished; nil when there is none.
+	Recovery *Recovery
+}
+
+// Recovery is an unfinished 'microcloud cluster recover': the members it
+// keeps and those it drops.
+type Recovery struct {
+	Keep []string
+	Lost []string
 }
 
 // Message is one finding and what to do about it.
@@ -82,6 +92,10 @@ func Evaluate(s Snapshot) Report {
 		if level == Error || r.Status == Healthy {
 			r.Status = level
 		}
+	}
+
+	if s.Recovery != nil {
+		add(Error, "%s", s.Recovery.Finding())
 	}
 
 	for _, e := range s.Errors {
@@ -322,4 +336,16 @@ func contains(list []string, s string) bool {
 	}
 
 	return false
+}
+
+// Finding is what a report says of an unfinished recovery: until it ends,
+// the dropped members may still be listed and the services may not all
+// have their quorum back.
+func (r Recovery) Finding() string {
+	lost := "none"
+	if len(r.Lost) > 0 {
+		lost = strings.Join(r.Lost, ", ")
+	}
+
+	return fmt.Sprintf("A quorum recovery started on this machine has not finished (keeping %s, dropping %s): run 'microcloud cluster recover' again here to finish it", strings.Join(r.Keep, ", "), lost)
 }

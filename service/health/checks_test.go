@@ -75,6 +75,10 @@ func TestEvaluate(t *testing.T) {
 		{"version skew", func(s *Snapshot) {
 			s.Versions = map[types.ServiceType]map[string]string{types.LXD: {"micro01": "5.0.2", "micro02": "5.0.2", "micro03": "5.21.0"}}
 		}, Warning, "LXD runs different versions: 5.0.2 on micro01, micro02; 5.21.0 on micro03"},
+		{"recovery under way", func(s *Snapshot) {
+			s.Recovery = &Recovery{Keep: []string{"micro01"}, Lost: []string{"micro02", "micro03"}}
+		}, Error,
+			"A quorum recovery started on this machine has not finished (keeping micro01, dropping micro02, micro03): run 'microcloud cluster recover' again here"},
 		{"source failed", func(s *Snapshot) { s.Errors = []string{"Ceph could not be read on micro01: timeout"} }, Error, "Ceph could not be read"},
 	}
 

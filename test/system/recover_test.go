@@ -58,6 +58,13 @@ func TestRecover(t *testing.T) {
 
 	first.Kill()
 	t.Logf("first run, killed:\n%s", first.Output())
+
+	// Status names the unfinished recovery, whatever else it finds.
+	st := lab.Exec(t, time.Minute, "micro01", "microcloud", "status")
+	if !strings.Contains(st.Stdout+st.Stderr, "A quorum recovery started on this machine has not finished (keeping micro01, dropping micro02, micro03)") {
+		t.Fatalf("status does not name the unfinished recovery (%d):\n%s%s", st.Code, st.Stdout, st.Stderr)
+	}
+
 	start := time.Now()
 	res = lab.Exec(t, 15*time.Minute, "micro01", "microcloud", "cluster", "recover", "--yes")
 	if res.Code != 0 {
