@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/canonical/lxd/lxd/response"
@@ -77,8 +78,21 @@ func (d *Daemon) tunnelGet(s state.State, r *http.Request) response.Response {
 	})
 }
 
+// tunnelDrain bounds how long a tunnel whose client left waits for the
+// answer to the request it had sent.
+const tunnelDrain = 10 * time.Minute
+
 // splice copies both ways until either side closes, then closes both.
 // Bytes the HTTP server had already buffered from the client go first.
+//
+// A client that leaves while its request is under way (it sent bytes the
+// service has not answered yet) does not cut that request short: the
+// service's side stays open, untouched, until the answer comes (or
+// tunnelDrain passes). Closing or half-closing it would cancel the
+// request's context in the service, and a microcluster join cancelled half
+// way leaves a member that the cluster no longer lists but that believes
+// it is clustered; 'init' and 'add' killed during a join must find it
+// finished instead.
 func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
 	var once sync.Once
 	closeBoth := func() {
@@ -86,11 +100,27 @@ func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
 		_ = backend.Close()
 	}
 
+	// pending: the client's last bytes are not answered yet. answered
+	// is signalled whenever the service sends something.
+	var pending atomic.Bool
+	answered := make(chan struct{}, 1)
 	done := make(chan struct{}, 2)
 	go func() {
-		_, err := io.Copy(backend, io.MultiReader(buffered, client))
+		err := copyNoting(backend, io.MultiReader(buffered, client), func() { pending.Store(true) })
 		if err != nil {
 			logger.Debug("Tunnel client side ended", logger.Ctx{"err": err})
+		}
+
+		if pending.Load() {
+			select {
+			case <-answered:
+			case <-time.After(tunnelDrain):
+				logger.Warn("A request whose client left got no answer in time", logger.Ctx{"timeout": tunnelDrain})
+			}
+
+			once.Do(closeBoth)
+			done <- struct{}{}
+			return
 		}
 
 		// Half-close so the service sees EOF but can still answer.
@@ -102,7 +132,13 @@ func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
 	}()
 
 	go func() {
-		_, _ = io.Copy(client, backend)
+		_ = copyNoting(client, backend, func() {
+			pending.Store(false)
+			select {
+			case answered <- struct{}{}:
+			default:
+			}
+		})
 		once.Do(closeBoth)
 		done <- struct{}{}
 	}()
@@ -110,4 +146,28 @@ func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
 	<-done
 	<-done
 	once.Do(closeBoth)
+}
+
+// copyNoting copies src to dst like io.Copy, calling seen before each
+// chunk it writes.
+func copyNoting(dst io.Writer, src io.Reader, seen func()) error {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			seen()
+			_, werr := dst.Write(buf[:n])
+			if werr != nil {
+				return werr
+			}
+		}
+
+		if err == io.EOF {
+			return nil
+		}
+
+		if err != nil {
+			return err
+		}
+	}
 }
