@@ -43,7 +43,32 @@ func (l *LXD) Status(ctx context.Context) (types.ServiceState, error) {
 		return types.ServiceState{}, fmt.Errorf("LXD did not answer: %w", err)
 	}
 
-	return types.ServiceState{Type: types.LXD, Present: true, Version: server.Environment.ServerVersion, Extensions: server.APIExtensions, Clustered: server.Environment.ServerClustered}, nil
+	clustered := server.Environment.ServerClustered || l.joining()
+	return types.ServiceState{Type: types.LXD, Present: true, Version: server.Environment.ServerVersion, Extensions: server.APIExtensions, Clustered: clustered}, nil
+}
+
+// lxdJoinDescription is how LXD describes the operation of a member
+// joining a cluster (operationtype.ClusterJoin).
+const lxdJoinDescription = "Joining cluster"
+
+// joining reports whether LXD is in the middle of joining a cluster: it
+// calls itself clustered only once the join is over, and a second join
+// started meanwhile (a run killed after it sent the first, then run
+// again) fails in confusing ways ("Config key \"source\" is cluster member
+// specific", then "This server is already clustered").
+func (l *LXD) joining() bool {
+	ops, err := l.client.GetOperations()
+	if err != nil {
+		return false
+	}
+
+	for _, op := range ops {
+		if op.Class == api.OperationClassTask && op.StatusCode == api.Running && op.Description == lxdJoinDescription {
+			return true
+		}
+	}
+
+	return false
 }
 
 // Bootstrap implements Service (config is unused: LXD's bootstrap takes
