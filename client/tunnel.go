@@ -98,3 +98,15 @@ func (c *Client) TunnelTransport(svc types.ServiceType) *http.Transport {
 		IdleConnTimeout:     30 * time.Second,
 	}
 }
+
+// DrainingRequests is how many requests whose client left before the
+// answer are still under way in the daemon's machine's services
+// (GET /1.0/tunnels).
+func (c *Client) DrainingRequests(ctx context.Context) (int64, error) {
+	ctx, cancel := WithDeadline(ctx)
+	defer cancel()
+
+	var out types.Tunnels
+	err := c.mc.Query(ctx, "GET", types.APIVersion, api.NewURL().Path("tunnels"), nil, &out)
+	return out.Draining, c.explain(err)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/canonical/lxd/shared/logger"
@@ -59,6 +60,10 @@ type Daemon struct {
 	// the command that asked for it is killed, and a re-run's step waits
 	// for it rather than stopping and starting the same daemons at once.
 	recovering sync.Mutex
+
+	// draining counts the tunnel requests whose client left before the
+	// answer (see splice): a re-run waits for them to end.
+	draining atomic.Int64
 }
 
 // Run starts microcloudd and blocks until it stops (SIGTERM, SIGINT, SIGQUIT,
@@ -127,6 +132,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.servicesEndpoint(),
 					d.systemEndpoint(),
 					d.tunnelEndpoint(),
+					d.tunnelsEndpoint(),
 					d.sessionEndpoint(),
 					d.sessionConfirmEndpoint(),
 					d.sessionPeersEndpoint(),

@@ -73,9 +73,21 @@ func (d *Daemon) tunnelGet(s state.State, r *http.Request) response.Response {
 			return nil
 		}
 
-		go splice(conn, buf, backend)
+		go splice(conn, buf, backend, &d.draining)
 		return nil
 	})
+}
+
+// GET /1.0/tunnels says how many requests whose client left are still
+// under way in this machine's services.
+func (d *Daemon) tunnelsEndpoint() rest.Endpoint {
+	return rest.Endpoint{
+		Path:              "tunnels",
+		AllowedBeforeInit: true,
+		Get: rest.EndpointAction{Handler: func(state.State, *http.Request) response.Response {
+			return response.SyncResponse(true, types.Tunnels{Draining: d.draining.Load()})
+		}},
+	}
 }
 
 // tunnelDrain bounds how long a tunnel whose client left waits for the
@@ -93,7 +105,7 @@ const tunnelDrain = 10 * time.Minute
 // way leaves a member that the cluster no longer lists but that believes
 // it is clustered; 'init' and 'add' killed during a join must find it
 // finished instead.
-func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
+func splice(client net.Conn, buffered io.Reader, backend net.Conn, draining *atomic.Int64) {
 	var once sync.Once
 	closeBoth := func() {
 		_ = client.Close()
@@ -106,12 +118,23 @@ func splice(client net.Conn, buffered io.Reader, backend net.Conn) {
 	answered := make(chan struct{}, 1)
 	done := make(chan struct{}, 2)
 	go func() {
-		err := copyNoting(backend, io.MultiReader(buffered, client), func() { pending.Store(true) })
+		err := copyNoting(backend, io.MultiReader(buffered, client), func() {
+			// What the service sent before this request answered an
+			// earlier one on the same connection.
+			select {
+			case <-answered:
+			default:
+			}
+
+			pending.Store(true)
+		})
 		if err != nil {
 			logger.Debug("Tunnel client side ended", logger.Ctx{"err": err})
 		}
 
 		if pending.Load() {
+			draining.Add(1)
+			defer draining.Add(-1)
 			select {
 			case <-answered:
 			case <-time.After(tunnelDrain):

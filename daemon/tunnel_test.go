@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -32,16 +34,22 @@ func tunnelTo(t *testing.T, handler http.HandlerFunc) func() net.Conn {
 		}
 
 		client, server := net.Pipe()
-		go splice(server, strings.NewReader(""), backend)
+		go splice(server, strings.NewReader(""), backend, &atomic.Int64{})
 		return client
 	}
 }
 
 // TestTunnelLetsALeftRequestFinish: a client that leaves while its request
-// runs does not cancel it in the service.
+// runs does not cancel it in the service, also on a connection that
+// carried an earlier request and its answer.
 func TestTunnelLetsALeftRequestFinish(t *testing.T) {
 	outcome := make(chan error, 1)
 	dial := tunnelTo(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ping" {
+			_, _ = w.Write([]byte("pong"))
+			return
+		}
+
 		select {
 		case <-r.Context().Done():
 			outcome <- errors.New("the request was cancelled")
@@ -53,7 +61,21 @@ func TestTunnelLetsALeftRequestFinish(t *testing.T) {
 	})
 
 	client := dial()
-	_, err := client.Write([]byte("POST /join HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+	reader := bufio.NewReader(client)
+	ping, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://x/ping", nil)
+	err := ping.Write(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resp, err := http.ReadResponse(reader, ping)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	_, err = client.Write([]byte("POST /join HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,16 @@ func (c *Cloud) RecordSettings(ctx context.Context, settings types.MemberSetting
 	return c.local.SetSettings(ctx, settings)
 }
 
+// DrainingRequests implements Services.
+func (c *Cloud) DrainingRequests(ctx context.Context, system string) (int64, error) {
+	cl, err := c.Client(system)
+	if err != nil {
+		return 0, err
+	}
+
+	return cl.DrainingRequests(ctx)
+}
+
 // LXD implements Services.
 func (c *Cloud) LXD(ctx context.Context, name string) (lxd.InstanceServer, error) {
 	cl, err := c.Client(name)

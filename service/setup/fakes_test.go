@@ -149,6 +149,9 @@ type fakeCloud struct {
 	lxd      *fakeLXD
 	pki      *types.OVNPKI
 	settings types.MemberSettings
+
+	mu            sync.Mutex
+	drainingPolls map[string]int
 }
 
 // newFakeCloud is a cloud of systems whose services are all unclustered.
@@ -256,6 +259,19 @@ func (c *fakeCloud) EncapIP(_ context.Context, system string) (string, error) {
 	}
 
 	return ip, nil
+}
+
+// DrainingRequests answers 1 as many times as drainingPolls[system] says,
+// then 0.
+func (c *fakeCloud) DrainingRequests(_ context.Context, system string) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.drainingPolls[system] > 0 {
+		c.drainingPolls[system]--
+		return 1, nil
+	}
+
+	return 0, nil
 }
 
 func (c *fakeCloud) PlaceOVNPKIForLXD(_ context.Context, system string) error {

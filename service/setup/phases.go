@@ -9,6 +9,7 @@ import (
 
 	"github.com/microcloud-project/microcloud/api/types"
 	"github.com/microcloud-project/microcloud/service/plan"
+	"github.com/microcloud-project/microcloud/service/report"
 )
 
 // Phase is one stage of a run. It starts once every phase it comes After
@@ -86,7 +87,57 @@ func (e *Executor) Run(ctx context.Context) error {
 	}
 
 	e.Timing = e.Timing.withDefaults()
+	e.awaitInterrupted(ctx)
 	return runPhases(ctx, e.Phases())
+}
+
+// awaitInterrupted waits (at most JoinSettle) until no system has requests
+// of an interrupted run still under way: a run killed while it joined a
+// service or added a disk leaves that request to finish (see microcloudd's
+// tunnel), and a phase that looked before it ended would do it twice.
+// A system that cannot say (not a member yet, an older microcloudd) is not
+// waited for.
+func (e *Executor) awaitInterrupted(ctx context.Context) {
+	names := append([]string{e.initiator().Name}, e.Plan.Names()...)
+	deadline := time.Now().Add(e.Timing.JoinSettle)
+	waiting := map[string]bool{}
+	for {
+		busy := false
+		for _, name := range names {
+			pollCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			n, err := e.Cloud.DrainingRequests(pollCtx, name)
+			cancel()
+			if err != nil || n == 0 {
+				if waiting[name] {
+					e.report(name, types.MicroCloud, report.Done, "the interrupted run's requests ended")
+					delete(waiting, name)
+				}
+
+				continue
+			}
+
+			busy = true
+			if !waiting[name] {
+				waiting[name] = true
+				e.report(name, types.MicroCloud, report.Running, "waiting for the requests of an interrupted run to end")
+			}
+		}
+
+		if !busy {
+			return
+		}
+
+		if time.Now().After(deadline) {
+			e.warn("Requests of an interrupted run were still under way after %s; the run went on", e.Timing.JoinSettle)
+			return
+		}
+
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(e.Timing.MemberPoll):
+		}
+	}
 }
 
 // runPhases runs phases in their dependency order, concurrently where

@@ -53,6 +53,10 @@ type Services interface {
 	// as its own Open vSwitch database has it.
 	EncapIP(ctx context.Context, system string) (string, error)
 
+	// DrainingRequests counts the requests an interrupted run left under
+	// way in a system's services (their client left before the answer).
+	DrainingRequests(ctx context.Context, system string) (int64, error)
+
 	// PlaceOVNPKIForLXD puts a system's MicroOVN client PKI where its LXD
 	// reads it when LXD takes none as configuration (no ovn_ssl_config).
 	PlaceOVNPKIForLXD(ctx context.Context, system string) error

@@ -129,3 +129,29 @@ func TestPhasesOverlapLXDOnlyWhenCreating(t *testing.T) {
 		}
 	}
 }
+
+// TestRunWaitsForAnInterruptedRunsRequests: requests a killed run left
+// under way end before any phase looks at what exists.
+func TestRunWaitsForAnInterruptedRunsRequests(t *testing.T) {
+	cloud := newFakeCloud("a", "b", "c")
+	cloud.drainingPolls = map[string]int{"b": 2}
+	p := fullPlan()
+	for _, s := range p.Systems {
+		cloud.ovn.encap[s.Name] = s.UnderlayIP
+	}
+
+	e, ev := newExecutor(p, cloud)
+	e.Timing.MemberPoll = time.Millisecond
+	err := e.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out := ev.String()
+	wait := strings.Index(out, "b MicroCloud: waiting for the requests of an interrupted run to end")
+	ended := strings.Index(out, "b MicroCloud: the interrupted run's requests ended")
+	bootstrap := strings.Index(out, "a MicroCloud: bootstrapping")
+	if wait < 0 || ended < wait || bootstrap < ended {
+		t.Fatalf("events:\n%s", out)
+	}
+}
