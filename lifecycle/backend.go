@@ -53,6 +53,8 @@ type Session interface {
 	Facts(ctx context.Context, name string) (plan.SystemFacts, error)
 	// JoinMicroCloud makes a selected peer join MicroCloud with a token.
 	JoinMicroCloud(ctx context.Context, name string, address string, token string) error
+	// Left is why a peer left the session ("" while it is in it).
+	Left(name string) string
 	// Close ends the session; peers still in it are told the reason.
 	Close(reason string)
 }
@@ -132,6 +134,7 @@ func (d DaemonBackend) Executor(p plan.Plan, facts plan.Facts, members map[strin
 	e := &setup.Executor{Plan: p, Facts: facts, Cloud: setup.NewCloud(d.Local, p, members), Existing: members}
 	if session != nil {
 		e.JoinMicroCloud = session.JoinMicroCloud
+		e.LeftSession = session.Left
 	}
 
 	return execution{e}

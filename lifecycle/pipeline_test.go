@@ -54,6 +54,7 @@ func (s *fakeSession) Facts(context.Context, string) (plan.SystemFacts, error) {
 }
 
 func (s *fakeSession) JoinMicroCloud(context.Context, string, string, string) error { return nil }
+func (s *fakeSession) Left(string) string                                           { return "" }
 func (s *fakeSession) Close(reason string)                                          { s.closed = append(s.closed, reason) }
 
 // fakeBackend is the daemon: members, facts, and an execution that records

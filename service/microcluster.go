@@ -45,18 +45,28 @@ func (m *Microcluster) Status(ctx context.Context) (types.ServiceState, error) {
 	ctx, cancel := client.WithDeadline(ctx)
 	defer cancel()
 
-	c, err := m.app.LocalClient()
+	status, err := m.server(ctx)
 	if err != nil {
 		return types.ServiceState{}, err
 	}
 
+	return types.ServiceState{Type: m.typ, Present: true, Version: status.Version, Extensions: status.Extensions, Clustered: status.Ready}, nil
+}
+
+// server is the member's own GET /core/1.0.
+func (m *Microcluster) server(ctx context.Context) (MicroclusterStatus, error) {
 	var status MicroclusterStatus
-	err = c.Query(ctx, "GET", "core/1.0", nil, nil, &status)
+	c, err := m.app.LocalClient()
 	if err != nil {
-		return types.ServiceState{}, fmt.Errorf("%s did not answer: %w", m.typ, err)
+		return status, err
 	}
 
-	return types.ServiceState{Type: m.typ, Present: true, Version: status.Version, Extensions: status.Extensions, Clustered: status.Ready}, nil
+	err = c.Query(ctx, "GET", "core/1.0", nil, nil, &status)
+	if err != nil {
+		return status, fmt.Errorf("%s did not answer: %w", m.typ, err)
+	}
+
+	return status, nil
 }
 
 // Bootstrap implements Service.
@@ -83,6 +93,13 @@ func (m *Microcluster) IssueToken(ctx context.Context, name string) (string, err
 	token, err := m.app.NewJoinToken(ctx, name, TokenLifetime)
 	if err != nil {
 		return "", fmt.Errorf("Failed to issue a %s join token for %s: %w", m.typ, name, err)
+	}
+
+	// The joiner goes to this member first: it is settled, unlike members
+	// still joining beside it (see preferJoinAddress).
+	own, err := m.server(ctx)
+	if err == nil {
+		token = preferJoinAddress(token, own.Address)
 	}
 
 	return token, nil

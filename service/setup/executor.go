@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,10 @@ type Executor struct {
 	// MicroCloud with a token (see daemon/session). nil when every system
 	// already is a member.
 	JoinMicroCloud func(ctx context.Context, name string, address string, token string) error
+	// LeftSession is why a system left the discovery session, "" while
+	// it is in it: a joiner whose MicroCloud join failed leaves with the
+	// reason. nil when there is no session.
+	LeftSession func(name string) string
 
 	// Report receives progress; nil discards it.
 	Report report.Reporter
@@ -250,21 +255,26 @@ func (e *Executor) joinOne(ctx context.Context, t types.ServiceType, leader serv
 	}
 
 	err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
-	for attempt := 1; err != nil && attempt <= e.Timing.JoinRetries && e.unclustered(ctx, svc); attempt++ {
-		// A service that an interrupted join reset restarts and is
-		// briefly unreachable: a failed join it did not take part in
-		// is tried again, a few times, with a fresh token.
+	for attempt := 1; err != nil && attempt <= e.Timing.JoinRetries; attempt++ {
+		// Concurrent microcluster joins race: a joiner that tells the
+		// members it is up fails on one that is still joining ("No
+		// remote found at address ...", or "connection refused"). The
+		// service undoes a failed join after its request ends (the
+		// leader drops the member, which resets and restarts), so the
+		// join is tried again, with a fresh token, once that is over.
 		_ = leader.RevokeToken(ctx, s.Name)
-		select {
-		case <-ctx.Done():
-			return e.fail(s.Name, t, ctx.Err())
-		case <-time.After(e.Timing.JoinRetryWait):
+		if !e.joinUndone(ctx, leader, s, svc) {
+			break
 		}
 
-		token, err = leader.IssueToken(ctx, s.Name)
-		if err == nil {
-			err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
+		e.report(s.Name, t, report.Running, "joining again: "+firstLine(err.Error()))
+		var again error
+		token, again = leader.IssueToken(ctx, s.Name)
+		if again != nil {
+			break
 		}
+
+		err = svc.Join(ctx, s.Name, service.Address(t, s.Address), token, config(s))
 	}
 
 	if err != nil {
@@ -299,7 +309,7 @@ func (e *Executor) microcloud(ctx context.Context) error {
 			return e.fail(s.Name, types.MicroCloud, err)
 		}
 
-		err = e.waitMember(ctx, leader, s.Name, e.Timing.MemberWait)
+		err = e.waitMemberOrLeft(ctx, leader, s.Name, e.Timing.MemberWait)
 		if err != nil {
 			return e.fail(s.Name, types.MicroCloud, err)
 		}
@@ -333,11 +343,10 @@ func (e *Executor) microcloud(ctx context.Context) error {
 	return g.Wait()
 }
 
-// unclustered reports whether a service is not (or not yet again) in a
-// cluster: it belongs to none, or it does not answer (restarting).
-func (e *Executor) unclustered(ctx context.Context, svc service.Service) bool {
-	st, err := svc.Status(ctx)
-	return err != nil || !st.Clustered
+// firstLine is the first line of a message, for a progress line.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // stillJoined reports whether a system the leader lists as a member is one:
@@ -361,25 +370,35 @@ func (e *Executor) stillJoined(ctx context.Context, leader service.Service, s pl
 	}
 
 	e.report(s.Name, t, report.Running, "an earlier join was cut short; waiting for it to be undone")
+	e.joinUndone(ctx, leader, s, svc)
+
+	// Still listed or not, the join below says what the service makes of
+	// it; a run that is being cancelled does not start one.
+	return ctx.Err() != nil
+}
+
+// joinUndone waits (at most JoinSettle) until a join that failed or was
+// cut short is undone on both sides: the leader no longer lists the system,
+// and the system, reset, answers as unclustered once the restart that
+// follows is over. It reports whether that happened.
+func (e *Executor) joinUndone(ctx context.Context, leader service.Service, s plan.System, svc service.Service) bool {
 	deadline := time.Now().Add(e.Timing.JoinSettle)
-	for time.Now().Before(deadline) {
-		// Undone on both sides: the leader no longer lists the system,
-		// and the system, reset, answers as unclustered once the restart
-		// that follows is over.
+	for {
 		members, err := leader.Members(ctx)
 		if err == nil && !service.HasMember(members, s.Name) && e.settledUnclustered(ctx, svc) {
+			return true
+		}
+
+		if !time.Now().Before(deadline) {
 			return false
 		}
 
 		select {
 		case <-ctx.Done():
-			return true
+			return false
 		case <-time.After(e.Timing.MemberPoll):
 		}
 	}
-
-	// Still listed: the join below says what the service makes of it.
-	return false
 }
 
 // answering is a joiner's service state, waiting up to JoinSettle for a
@@ -433,12 +452,42 @@ func (e *Executor) settledUnclustered(ctx context.Context, svc service.Service) 
 
 // waitMember waits until a service lists name as a member.
 func (e *Executor) waitMember(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
+	return e.waitMemberUnless(ctx, svc, name, timeout, nil)
+}
+
+// waitMemberOrLeft is waitMember for a MicroCloud joiner of the discovery
+// session, which fails at once when the joiner leaves the session with a
+// reason: its join failed, and it will not become a member.
+func (e *Executor) waitMemberOrLeft(ctx context.Context, svc service.Service, name string, timeout time.Duration) error {
+	if e.LeftSession == nil {
+		return e.waitMember(ctx, svc, name, timeout)
+	}
+
+	return e.waitMemberUnless(ctx, svc, name, timeout, func() error {
+		reason := e.LeftSession(name)
+		if reason == "" {
+			return nil
+		}
+
+		return fmt.Errorf("%s left the session: %s (run 'microcloud join' on it, then the same command here again)", name, reason)
+	})
+}
+
+// waitMemberUnless is waitMember that gives up with gone's error.
+func (e *Executor) waitMemberUnless(ctx context.Context, svc service.Service, name string, timeout time.Duration, gone func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for {
 		members, err := svc.Members(ctx)
 		if err == nil && service.HasMember(members, name) {
 			return nil
+		}
+
+		if gone != nil {
+			err := gone()
+			if err != nil {
+				return err
+			}
 		}
 
 		select {

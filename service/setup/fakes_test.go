@@ -33,6 +33,9 @@ type fakeService struct {
 	cluster   *fakeCluster
 	// joinErr fails this system's join.
 	joinErr error
+	// raced is how many more joins fail the way concurrent microcluster
+	// joins do: listed and clustered at the failure, undone just after.
+	raced int
 	// down is how many more status calls fail (a service restarting).
 	down int
 }
@@ -84,6 +87,25 @@ func (f *fakeService) RevokeToken(context.Context, string) error { return nil }
 func (f *fakeService) Join(_ context.Context, name string, address string, _ string, config map[string]string) error {
 	if f.joinErr != nil {
 		return f.joinErr
+	}
+
+	f.cluster.mu.Lock()
+	raced := f.raced > 0
+	f.raced--
+	f.cluster.mu.Unlock()
+	if raced {
+		f.clustered = true
+		f.cluster.add(name, address)
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			f.cluster.mu.Lock()
+			defer f.cluster.mu.Unlock()
+			f.cluster.members = slices.DeleteFunc(f.cluster.members, func(m service.Member) bool { return m.Name == name })
+			f.clustered = false
+			f.down = 2
+		}()
+
+		return fmt.Errorf("No remote found at address %q run the post-remove hook", "10.0.0.9:6443")
 	}
 
 	f.cluster.mu.Lock()

@@ -61,7 +61,14 @@ type settling struct {
 //     time; if it does not finish, LXD's own retry runs (the cluster-wide
 //     create again, without the global config it already has);
 //   - if the retry fails too, the object is deleted and created afresh.
+//
+// A create of its own that fails and leaves the object Errored is finished
+// the same way, once, at once.
 func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, error) {
+	return ensureObjectOnce(ops, obj, members, false)
+}
+
+func ensureObjectOnce(ops lxdObjectOps, obj LXDObject, members []string, retry bool) (bool, error) {
 	st, err := ops.get()
 	if err != nil {
 		return false, err
@@ -71,7 +78,7 @@ func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, erro
 		return false, fmt.Errorf("%s %q exists as %q, not %q", capitalize(ops.noun), obj.Name, st.kind, obj.Type)
 	}
 
-	if st.exists && st.status == statusErrored {
+	if st.exists && st.status == statusErrored && !retry {
 		st, err = waitSettled(ops)
 		if err != nil {
 			return false, err
@@ -124,11 +131,26 @@ func ensureObject(ops lxdObjectOps, obj LXDObject, members []string) (bool, erro
 	}
 
 	err = ops.create(obj.Config, obj.Description)
+	if err != nil && !retry && erroredNow(ops) {
+		// The create failed on a member (under load, an OVN network's
+		// ovn-nbctl on one of 16 members timed out) and LXD kept the
+		// object, Errored. LXD's own retry sets it up where it lacks;
+		// for an OVN network (LXD 5.0 refuses that retry: "Network is
+		// not in pending state") it is created afresh.
+		return ensureObjectOnce(ops, obj, members, true)
+	}
+
 	if err != nil {
 		return false, fmt.Errorf("Failed to create %s %q: %w", ops.noun, obj.Name, err)
 	}
 
 	return true, nil
+}
+
+// erroredNow reports whether the object exists and is Errored.
+func erroredNow(ops lxdObjectOps) bool {
+	st, err := ops.get()
+	return err == nil && st.exists && st.status == statusErrored
 }
 
 // waitSettled polls an Errored object until it is Created or the settling

@@ -78,6 +78,14 @@ func TestEnsureObjectFinishesWhatARunLeft(t *testing.T) {
 			[]string{"create"}, true, ""},
 		{"errored, retry fails: afresh", []lxdObjectState{{exists: true, kind: "ceph", status: statusErrored, locations: members}}, []error{errors.New("no")},
 			[]string{"create", "delete", "define a", "define b", "define c", "create with config"}, true, ""},
+		{"new, fails on a member: LXD's retry", []lxdObjectState{{}, {exists: true, kind: "ceph", status: statusErrored, locations: members}}, []error{errors.New("member c: busy")},
+			[]string{"define a", "define b", "define c", "create with config", "create"}, true, ""},
+		{"new, fails on a member, LXD's retry fails: afresh", []lxdObjectState{{}, {exists: true, kind: "ceph", status: statusErrored, locations: members}, {exists: true, kind: "ceph", status: statusErrored, locations: members}, {}},
+			[]error{errors.New("member c: busy"), errors.New("not in pending state")},
+			[]string{"define a", "define b", "define c", "create with config", "create", "delete", "define a", "define b", "define c", "create with config"}, true, ""},
+		{"new, fails twice: the error", []lxdObjectState{{}, {exists: true, kind: "ceph", status: statusErrored, locations: members}},
+			[]error{errors.New("busy"), errors.New("not in pending state"), errors.New("busy again")}, nil, false, "busy again"},
+		{"new, fails, nothing left", []lxdObjectState{{}}, []error{errors.New("refused")}, nil, false, "Failed to create storage pool \"remote\": refused"},
 	}
 
 	for _, tc := range cases {

@@ -86,6 +86,26 @@ func TestMicroCloudPhase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "run 'microcloud join' on it") {
 		t.Fatalf("err %v", err)
 	}
+
+	// A joiner whose join failed leaves the session with the reason: the
+	// run says so at once instead of waiting for a member that never comes.
+	cloud = newFakeCloud("a", "b")
+	e, _ = newExecutor(plan.Plan{Mode: plan.ModeInit, Initiator: "a", Systems: []plan.System{{Name: "a"}, {Name: "b"}}}, cloud)
+	e.Timing.MemberWait = time.Minute
+	e.JoinMicroCloud = func(context.Context, string, string, string) error { return nil }
+	e.LeftSession = func(name string) string {
+		if name == "b" {
+			return "Failed to join the MicroCloud: Cluster certificate token does not match"
+		}
+
+		return ""
+	}
+
+	start := time.Now()
+	err = e.microcloud(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "b left the session: Failed to join the MicroCloud: Cluster certificate") || time.Since(start) > 10*time.Second {
+		t.Fatalf("err %v after %s", err, time.Since(start))
+	}
 }
 
 // TestParallelJoinsAreBounded: MicroOVN's joins run together, but never

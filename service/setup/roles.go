@@ -85,9 +85,9 @@ type Timing struct {
 	ObjectPoll   time.Duration
 	// MemberPoll is how often a member list is read while waiting.
 	MemberPoll time.Duration
-	// JoinRetries is how often a failed join is tried again when the
-	// service took no part in it (it was restarting), JoinRetryWait the
-	// pause before each try.
+	// JoinRetries is how often a failed join is tried again once the
+	// service has undone it; JoinRetryWait is how long a service must
+	// answer as unclustered to count as settled after a reset.
 	JoinRetries   int
 	JoinRetryWait time.Duration
 	// ForeignSettle bounds how long preflight waits for a clustered system

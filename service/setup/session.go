@@ -278,6 +278,18 @@ func (s *InitiatorSession) Facts(ctx context.Context, name string) (plan.SystemF
 	return plan.SystemFacts{Services: inv.Services, Inventory: inv.System}, nil
 }
 
+// Left is why the named peer left the session, or "" while it is in it (or
+// left without a reason, which a joiner does once it joined).
+func (s *InitiatorSession) Left(name string) string {
+	for _, p := range s.Peers() {
+		if p.Name == name && p.State == types.PeerLeft && p.Reason != "" {
+			return p.Reason
+		}
+	}
+
+	return ""
+}
+
 // JoinMicroCloud is Executor.JoinMicroCloud for peers in this session.
 func (s *InitiatorSession) JoinMicroCloud(ctx context.Context, name string, address string, token string) error {
 	return s.local.JoinPeer(ctx, name, address, token)
