@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/canonical/lxd/shared/api"
 
@@ -34,6 +35,10 @@ type Remover struct {
 	// runs its post-remove hooks on every remaining member, and one of
 	// theirs that fails does not fail a removal that happened.
 	Gone []string
+	// VoterWait bounds the wait for the databases to replace a removed
+	// voter, VoterPoll paces it (0: 30 s and 500 ms; see voters.go).
+	VoterWait time.Duration
+	VoterPoll time.Duration
 }
 
 func (r *Remover) say(format string, args ...any) {
@@ -179,6 +184,7 @@ func (r *Remover) removeOne(ctx context.Context, inv Inventory, name string) err
 		}
 	}
 
+	r.waitVoters(ctx, inv, name)
 	return nil
 }
 

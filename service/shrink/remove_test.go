@@ -21,6 +21,9 @@ type fakeCloud struct {
 	pools []microceph.Pool
 	ovn   []microovn.ServiceEntry
 	ceph  []microceph.Service
+	// lists are each service's successive member lists (the last one
+	// stays); none: no members.
+	lists map[types.ServiceType][][]service.Member
 }
 
 func (f *fakeCloud) record(format string, args ...any) {
@@ -36,6 +39,19 @@ type fakeService struct {
 func (s fakeService) RemoveMember(_ context.Context, name string, force bool) error {
 	s.f.record("%s remove %s force=%v", s.t, name, force)
 	return nil
+}
+
+func (s fakeService) Members(context.Context) ([]service.Member, error) {
+	lists := s.f.lists[s.t]
+	if len(lists) == 0 {
+		return nil, nil
+	}
+
+	if len(lists) > 1 {
+		s.f.lists[s.t] = lists[1:]
+	}
+
+	return lists[0], nil
 }
 
 func (f *fakeCloud) Service(_ context.Context, _ string, t types.ServiceType) (service.Service, error) {
