@@ -65,7 +65,7 @@ fuzz: .deps/cgo.mk
 # System tests: real daemons (and, from the lab on, real LXD/OVN/Ceph in
 # network namespaces). They need root.
 system: build
-	$(GO) test -tags $(GOTAGS),system -count=1 -timeout 60m -p 1 -v ./test/...
+	bash build/system-tests.sh .deps/system-tests.log $(GO) test -tags $(GOTAGS),system -count=1 -timeout 60m -p 1 -v ./test/...
 
 test: unit fuzz system
 
