@@ -157,15 +157,15 @@ func (e *Executor) bootstrapOrFind(ctx context.Context, t types.ServiceType, con
 	return svc, members, nil
 }
 
-// joinAll joins the systems missing from a service's cluster, concurrently
-// when parallel is set, else one after the other.
-func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string) error {
-	return e.joinAllThen(ctx, t, leader, members, parallel, config, nil)
+// joinAll joins the systems missing from a service's cluster, one after
+// the other.
+func (e *Executor) joinAll(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, config func(plan.System) map[string]string) error {
+	return e.joinAllThen(ctx, t, leader, members, config, nil)
 }
 
 // joinAllThen is joinAll, running then (unless nil) on each joiner as soon
 // as it is a member: at once for those that already are, beside the joins.
-func (e *Executor) joinAllThen(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, parallel bool, config func(plan.System) map[string]string, then func(plan.System) error) error {
+func (e *Executor) joinAllThen(ctx context.Context, t types.ServiceType, leader service.Service, members []service.Member, config func(plan.System) map[string]string, then func(plan.System) error) error {
 	var already errgroup.Group
 	var todo []plan.System
 	for _, s := range e.joinersOf(t) {
@@ -181,44 +181,35 @@ func (e *Executor) joinAllThen(ctx context.Context, t types.ServiceType, leader 
 		todo = append(todo, s)
 	}
 
-	err := e.joinEach(ctx, t, leader, todo, parallel, config, then)
+	err := e.joinEach(ctx, t, leader, todo, config, then)
 	return errors.Join(err, already.Wait())
 }
 
-// joinEach joins each of todo, then runs then (unless nil) on it.
-func (e *Executor) joinEach(ctx context.Context, t types.ServiceType, leader service.Service, todo []plan.System, parallel bool, config func(plan.System) map[string]string, then func(plan.System) error) error {
-	joinThen := func(s plan.System) error {
-		err := e.joinOne(ctx, t, leader, s, config)
-		if err == nil && then != nil {
-			err = then(s)
-		}
-
-		return err
-	}
-
-	if !parallel {
-		for _, s := range todo {
-			err := joinThen(s)
-			if err != nil {
-				return err
-			}
-		}
-
-		return nil
-	}
-
-	// Every join runs to its end: one that fails does not cut the others
-	// short, so that a re-run finds as much done as possible. At most
-	// maxParallelJoins run at once: microcluster's joins race when many
-	// run together (15 concurrent MicroOVN joins failed with "No remote
-	// found at address ..."; 7 did not).
-	var g errgroup.Group
-	g.SetLimit(maxParallelJoins)
+// joinEach joins each of todo, one at a time, and runs then (unless nil)
+// on each as soon as it is a member, beside the joins that follow.
+//
+// One at a time because no service tolerates concurrent joins: LXD refuses
+// them, and microcluster (under MicroCloud, MicroOVN and MicroCeph) races.
+// A joiner confirms itself with the members it finds, fails on one that is
+// still joining ("connection refused", "No remote found at address ..."),
+// and then cannot always undo its join: within the first heartbeat after
+// the bootstrap every member is still pending, and microcluster leaves the
+// failed joiner listed ("Cannot remove cluster members, there are no
+// remaining non-pending members"), so no retry can follow.
+func (e *Executor) joinEach(ctx context.Context, t types.ServiceType, leader service.Service, todo []plan.System, config func(plan.System) map[string]string, then func(plan.System) error) error {
+	var after errgroup.Group
 	for _, s := range todo {
-		g.Go(func() error { return joinThen(s) })
+		err := e.joinOne(ctx, t, leader, s, config)
+		if err != nil {
+			return errors.Join(err, after.Wait())
+		}
+
+		if then != nil {
+			after.Go(func() error { return then(s) })
+		}
 	}
 
-	return g.Wait()
+	return after.Wait()
 }
 
 // joinOne joins s to a service's cluster, or finishes a join an earlier
@@ -286,9 +277,6 @@ func (e *Executor) joinOne(ctx context.Context, t types.ServiceType, leader serv
 	return nil
 }
 
-// maxParallelJoins bounds the joins of a service that run at once.
-const maxParallelJoins = 4
-
 // microcloud forms MicroCloud itself: bootstrap on the initiator, then each
 // joiner (which is still in the discovery session) joins with a token.
 func (e *Executor) microcloud(ctx context.Context) error {
@@ -318,8 +306,7 @@ func (e *Executor) microcloud(ctx context.Context) error {
 		return nil
 	}
 
-	// The joins run together, as many at once as for the services (see
-	// joinEach), each to its end.
+	// The joins run one at a time, as for the services (see joinEach).
 	var todo []plan.System
 	for _, s := range e.joiners() {
 		if service.HasMember(members, s.Name) {
@@ -334,13 +321,14 @@ func (e *Executor) microcloud(ctx context.Context) error {
 		todo = append(todo, s)
 	}
 
-	var g errgroup.Group
-	g.SetLimit(maxParallelJoins)
 	for _, s := range todo {
-		g.Go(func() error { return join(s) })
+		err := join(s)
+		if err != nil {
+			return err
+		}
 	}
 
-	return g.Wait()
+	return nil
 }
 
 // firstLine is the first line of a message, for a progress line.
@@ -522,7 +510,7 @@ func (e *Executor) microovn(ctx context.Context) error {
 		return err
 	}
 
-	err = e.joinAll(ctx, types.MicroOVN, leader, members, true, e.ovnConfig)
+	err = e.joinAll(ctx, types.MicroOVN, leader, members, e.ovnConfig)
 	if err != nil {
 		return err
 	}
@@ -593,7 +581,7 @@ func (e *Executor) microceph(ctx context.Context) error {
 
 	var initiatorDisks errgroup.Group
 	initiatorDisks.Go(func() error { return disksOf(e.initiator()) })
-	err = e.joinAllThen(ctx, types.MicroCeph, leader, members, true, func(plan.System) map[string]string { return nil }, disksOf)
+	err = e.joinAllThen(ctx, types.MicroCeph, leader, members, func(plan.System) map[string]string { return nil }, disksOf)
 	err = errors.Join(err, initiatorDisks.Wait())
 	if err != nil {
 		return err
@@ -698,7 +686,7 @@ func (e *Executor) lxdCluster(ctx context.Context) error {
 	}
 
 	// LXD accepts one join at a time.
-	return e.joinAll(ctx, types.LXD, leader, members, false, func(s plan.System) map[string]string { return configs[s.Name] })
+	return e.joinAll(ctx, types.LXD, leader, members, func(s plan.System) map[string]string { return configs[s.Name] })
 }
 
 // lxdLeader is the initiator's LXD, as a service (its state) and as a

@@ -31,7 +31,7 @@ func TestJoinFinishesAnInterruptedJoin(t *testing.T) {
 	}()
 
 	members, _ := lxds["a"].Members(context.Background())
-	err := e.joinAll(context.Background(), types.LXD, lxds["a"], members, false, func(plan.System) map[string]string { return nil })
+	err := e.joinAll(context.Background(), types.LXD, lxds["a"], members, func(plan.System) map[string]string { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestJoinFinishesAnInterruptedJoin(t *testing.T) {
 	cloud.services[types.LXD]["d"].cluster = &fakeCluster{}
 	e = &Executor{Cloud: cloud, Plan: plan.Plan{Initiator: "a", Systems: []plan.System{{Name: "a"}, {Name: "d"}}}, Timing: timing}
 	members, _ = cloud.services[types.LXD]["a"].Members(context.Background())
-	err = e.joinAll(context.Background(), types.LXD, cloud.services[types.LXD]["a"], members, false, func(plan.System) map[string]string { return nil })
+	err = e.joinAll(context.Background(), types.LXD, cloud.services[types.LXD]["a"], members, func(plan.System) map[string]string { return nil })
 	if err == nil || !strings.Contains(err.Error(), "d is clustered but not a member of this cluster") {
 		t.Fatalf("err %v", err)
 	}
@@ -83,7 +83,7 @@ func TestJoinRetriesARacedJoin(t *testing.T) {
 			timing := Timing{JoinSettle: time.Second, MemberPoll: 5 * time.Millisecond, JoinRetryWait: 5 * time.Millisecond, JoinRetries: 2}
 			e := &Executor{Cloud: cloud, Plan: plan.Plan{Initiator: "a", Systems: []plan.System{{Name: "a"}, {Name: "b"}, {Name: "c"}}}, Report: ev, Timing: timing}
 			members, _ := ovns["a"].Members(context.Background())
-			err := e.joinAll(context.Background(), types.MicroOVN, ovns["a"], members, true, func(plan.System) map[string]string { return nil })
+			err := e.joinAll(context.Background(), types.MicroOVN, ovns["a"], members, func(plan.System) map[string]string { return nil })
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err %v, want %q", err, tc.err)
