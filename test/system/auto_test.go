@@ -3,6 +3,7 @@
 package system
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,18 @@ import (
 func runAuto(t *testing.T, lab *harness.Lab, args ...string) string {
 	t.Helper()
 	joiners := joinAll(t, lab.Nodes[1:])
+	// --auto takes whoever is verified when its window closes: the joiners
+	// are announcing before it opens.
+	for _, j := range joiners {
+		harness.Eventually(t, time.Minute, 50*time.Millisecond, "a joiner announcing itself", func() error {
+			if !strings.Contains(j.Output(), "Joining as") {
+				return fmt.Errorf("not yet:\n%s", j.Output())
+			}
+
+			return nil
+		})
+	}
+
 	res := lab.Exec(t, 10*time.Minute, "micro01", append([]string{"microcloud", "init", "--auto", "--passphrase", passphrase, "--lookup-timeout", "8s", "--address", harness.MgmtIP("micro01")}, args...)...)
 	if res.Code != 0 {
 		t.Fatalf("init --auto failed (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)

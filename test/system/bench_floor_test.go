@@ -176,16 +176,7 @@ func floorLXDCluster(t *testing.T, ctx context.Context, lab *harness.Lab, nodes 
 		t.Fatalf("floor: LXD bootstrap: %v", err)
 	}
 
-	// A new cluster member is offline until its first heartbeat, and LXD
-	// issues no join token before.
-	harness.Eventually(t, time.Minute, 50*time.Millisecond, "LXD on "+nodes[0]+" to be an online member", func() error {
-		members, err := service.NewLXD(first).Members(ctx)
-		if err != nil || len(members) != 1 || members[0].Status != "Online" {
-			return fmt.Errorf("members %+v (%v)", members, err)
-		}
-
-		return nil
-	})
+	waitLXDOnline(t, ctx, first, nodes[0])
 
 	cert, err := service.LXDClusterCertificate(first)
 	if err != nil {
@@ -301,4 +292,19 @@ func floorLXDObjects(t *testing.T, ctx context.Context, lab *harness.Lab, spec c
 	if err != nil {
 		t.Fatal(fmt.Errorf("floor: default profile: %w", err))
 	}
+}
+
+// waitLXDOnline waits until a just-bootstrapped LXD lists itself as an
+// online member: it is offline until its first heartbeat, and LXD issues
+// no join token before.
+func waitLXDOnline(t *testing.T, ctx context.Context, first lxd.InstanceServer, name string) {
+	t.Helper()
+	harness.Eventually(t, time.Minute, 50*time.Millisecond, "LXD on "+name+" to be an online member", func() error {
+		members, err := service.NewLXD(first).Members(ctx)
+		if err != nil || len(members) != 1 || members[0].Status != "Online" {
+			return fmt.Errorf("members %+v (%v)", members, err)
+		}
+
+		return nil
+	})
 }

@@ -208,9 +208,11 @@ func TestDiscoveryMulticast(t *testing.T) {
 		init.mu.Lock()
 		took := init.when[node].Sub(start)
 		init.mu.Unlock()
+		// The speed is make bench's to measure; here a bound that only
+		// tells slow from stuck, on a loaded 2-core machine.
 		t.Logf("%s verified %s after its join started", node, took.Round(time.Millisecond))
-		if took > time.Second {
-			t.Errorf("%s verified after %s, want within 1s", node, took)
+		if took > 10*time.Second {
+			t.Errorf("%s verified after %s, want within 10s", node, took)
 		}
 
 		p, _ := init.peer(node)
@@ -229,9 +231,14 @@ func TestDiscoveryMulticast(t *testing.T) {
 		return nil
 	})
 
-	if p, _ := init.peer("micro05"); p.State != types.PeerRejected || !strings.Contains(p.Reason, "failed to prove the passphrase") {
-		t.Fatalf("micro05 (wrong passphrase) listed as %+v", p)
-	}
+	// The refusal's event may reach the test after the joiner has exited.
+	harness.Eventually(t, 10*time.Second, 50*time.Millisecond, "micro05 (wrong passphrase) listed as rejected", func() error {
+		if p, _ := init.peer("micro05"); p.State != types.PeerRejected || !strings.Contains(p.Reason, "failed to prove the passphrase") {
+			return fmt.Errorf("micro05: %+v", p)
+		}
+
+		return nil
+	})
 
 	if got := strings.Join(init.verified(), ","); got != "micro02,micro03,micro04" {
 		t.Fatalf("verified peers %s", got)
@@ -298,7 +305,7 @@ func TestDiscoveryTooManyFailures(t *testing.T) {
 		}
 
 		res := lab.Exec(t, 30*time.Second, "micro02", "microcloud", "join", "--passphrase", fmt.Sprintf("guess number %d here", attempt),
-			"--address", "10.99.0.12", "--initiator-address", "10.99.0.11", "--session-timeout", "5s")
+			"--address", "10.99.0.12", "--initiator-address", "10.99.0.11", "--session-timeout", "25s")
 		if !strings.Contains(res.Stderr, "Wrong passphrase") {
 			t.Fatalf("attempt %d: %s", attempt, res.Stderr)
 		}
@@ -315,16 +322,18 @@ func TestDiscoveryTooManyFailures(t *testing.T) {
 func TestDiscoveryTimeouts(t *testing.T) {
 	lab := harness.LabUp(t, 2, "lxd,microcloud")
 	lonely := join(t, "micro02", "--passphrase", passphrase, "--address", "10.99.0.12", "--session-timeout", "2s")
-	exitsWith(t, lonely, 6*time.Second, "The session timed out after 2s")
+	exitsWith(t, lonely, 12*time.Second, "The session timed out after 2s")
 
-	init := startInitiator(t, lab, types.SessionStart{Address: "10.99.0.11", Passphrase: passphrase, Timeout: 4})
+	// The initiator's timeout leaves room for the joiner to start and be
+	// verified first, on a loaded machine.
+	init := startInitiator(t, lab, types.SessionStart{Address: "10.99.0.11", Passphrase: passphrase, Timeout: 8})
 	joiner := join(t, "micro02", "--passphrase", passphrase, "--address", "10.99.0.12")
 	init.waitVerified("micro02")
-	if reason := init.waitEnded(8 * time.Second); reason != "The session timed out after 4s" {
+	if reason := init.waitEnded(15 * time.Second); reason != "The session timed out after 8s" {
 		t.Fatalf("initiator ended with %q", reason)
 	}
 
-	exitsWith(t, joiner, 5*time.Second, "The initiator aborted the setup: The session timed out after 4s")
+	exitsWith(t, joiner, 10*time.Second, "The initiator aborted the setup: The session timed out after 8s")
 }
 
 // TestDiscoveryIPv6Only: with no IPv4 on the management network, discovery

@@ -135,6 +135,8 @@ func TestLabLXDCluster(t *testing.T) {
 		t.Fatalf("bootstrap: %v", err)
 	}
 
+	waitLXDOnline(t, ctx, first, "micro01")
+
 	cert, err := service.LXDClusterCertificate(first)
 	if err != nil {
 		t.Fatal(err)
@@ -159,20 +161,25 @@ func TestLabLXDCluster(t *testing.T) {
 
 	t.Logf("LXD cluster of 3 formed in %s", time.Since(start).Round(time.Millisecond))
 
-	members, err := service.LXDMembers(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	got := []string{}
-	for _, m := range members {
-		got = append(got, fmt.Sprintf("%s@%s:%s", m.Name, m.Address, m.Status))
-	}
-
+	// A joined member shows Online from its first heartbeat on.
 	want := "micro01@10.99.0.11:8443:Online micro02@10.99.0.12:8443:Online micro03@10.99.0.13:8443:Online"
-	if strings.Join(got, " ") != want {
-		t.Fatalf("members = %s\nwant %s", strings.Join(got, " "), want)
-	}
+	harness.Eventually(t, time.Minute, 200*time.Millisecond, "every LXD member online", func() error {
+		members, err := service.LXDMembers(first)
+		if err != nil {
+			return err
+		}
+
+		got := []string{}
+		for _, m := range members {
+			got = append(got, fmt.Sprintf("%s@%s:%s", m.Name, m.Address, m.Status))
+		}
+
+		if strings.Join(got, " ") != want {
+			return fmt.Errorf("members = %s\nwant %s", strings.Join(got, " "), want)
+		}
+
+		return nil
+	})
 
 	// Every member agrees, seen from inside micro03 with the lxc client.
 	out := lab.MustExec(t, 30*time.Second, "micro03", "lxc", "cluster", "list", "--format", "csv")
@@ -204,6 +211,8 @@ func TestLabLXDBareTokenJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	waitLXDOnline(t, ctx, first, "micro01")
 
 	cert, err := service.LXDClusterCertificate(first)
 	if err != nil {

@@ -182,7 +182,8 @@ func cephPoolSizes(t *testing.T, ctx context.Context, c *mcclient.Client) string
 // is refused and changes nothing.
 func TestLabCeph(t *testing.T) {
 	lab := harness.LabUp(t, 4, "lxd,microcloud,microceph")
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// Its waits alone may add up to several minutes on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
 	start := cephFormCluster(t, ctx, lab)
@@ -409,14 +410,22 @@ func cephCheckSupervision(t *testing.T, ctx context.Context, lab *harness.Lab) {
 
 	var osd int
 	_, _ = fmt.Sscanf(before["osd.1"], "%d", &osd)
+	_, upFrom := osdUp(t, lab, 1)
 	err = syscall.Kill(osd, syscall.SIGKILL)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	harness.Eventually(t, 60*time.Second, time.Second, "osd.1 back up", func() error {
+	// The supervisor may restart the OSD before the monitors notice it
+	// died, so "up" alone can be the old OSD's stale state: the restarted
+	// one is up from a later epoch.
+	harness.Eventually(t, 2*time.Minute, time.Second, "osd.1 back up", func() error {
 		if now := cephPIDs(t, lab, "micro02")["osd.1"]; now == before["osd.1"] || rssOf(now) == "gone" {
 			return fmt.Errorf("osd.1 not restarted (pid %s)", now)
+		}
+
+		if up, from := osdUp(t, lab, 1); !up || from <= upFrom {
+			return fmt.Errorf("osd.1: up %v from epoch %d (before the kill: from %d)", up, from, upFrom)
 		}
 
 		out := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "stat")
@@ -426,6 +435,34 @@ func cephCheckSupervision(t *testing.T, ctx context.Context, lab *harness.Lab) {
 
 		return nil
 	})
+}
+
+// osdUp reads whether an OSD is up in the OSD map, and the epoch it is up
+// from.
+func osdUp(t *testing.T, lab *harness.Lab, id int) (bool, int) {
+	t.Helper()
+	var dump struct {
+		OSDs []struct {
+			OSD    int `json:"osd"`
+			Up     int `json:"up"`
+			UpFrom int `json:"up_from"`
+		} `json:"osds"`
+	}
+
+	out := lab.MustExec(t, 30*time.Second, "micro01", "ceph", "osd", "dump", "--format", "json")
+	err := json.Unmarshal([]byte(out), &dump)
+	if err != nil {
+		t.Fatalf("ceph osd dump: %v\n%s", err, out)
+	}
+
+	for _, o := range dump.OSDs {
+		if o.OSD == id {
+			return o.Up == 1, o.UpFrom
+		}
+	}
+
+	t.Fatalf("osd.%d is not in the OSD map:\n%s", id, out)
+	return false, 0
 }
 
 // cephCheckBadInput sends what must be refused: a missing disk, a disk in
