@@ -6,6 +6,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -124,6 +125,26 @@ func (p *Process) Wait(timeout time.Duration) (bool, error) {
 func (p *Process) Output() string {
 	data, _ := os.ReadFile(p.Log)
 	return string(data)
+}
+
+// WaitForOutput waits until the process has printed marker, and fails the
+// test when it ends without having printed it. It asks whether the process
+// has ended before it reads the output: one that printed the marker and
+// ended at once still counts as having reached it.
+func (p *Process) WaitForOutput(t testing.TB, within time.Duration, marker string) {
+	t.Helper()
+	Eventually(t, within, 20*time.Millisecond, "the output to show "+marker, func() error {
+		exited, _ := p.Exited()
+		if strings.Contains(p.Output(), marker) {
+			return nil
+		}
+
+		if exited {
+			t.Fatalf("the process ended before printing %q:\n%s", marker, p.Output())
+		}
+
+		return errors.New("not yet")
+	})
 }
 
 // Exited reports whether the process has ended, and how.

@@ -150,20 +150,7 @@ func TestAddResume(t *testing.T) {
 			path := writePreseed(t, addPreseed("micro04"))
 			joiner := harness.Start(t, filepath.Join(t.TempDir(), "micro04.log"), harness.LabScript(), "exec", "micro04", "microcloud", "init", "--preseed", path)
 			first := harness.Start(t, filepath.Join(t.TempDir(), "first-add.log"), harness.LabScript(), "exec", "micro01", "microcloud", "add", "--preseed", path)
-			harness.Eventually(t, 5*time.Minute, 50*time.Millisecond, "the add reaches "+marker, func() error {
-				// Exited before Output: a process that printed the marker
-				// and exited at once still counts as having reached it.
-				exited, _ := first.Exited()
-				if strings.Contains(first.Output(), marker) {
-					return nil
-				}
-
-				if exited {
-					t.Fatalf("the add ended before %q:\n%s", marker, first.Output())
-				}
-
-				return fmt.Errorf("not yet")
-			})
+			first.WaitForOutput(t, 5*time.Minute, marker)
 
 			first.Kill()
 			if exited, _ := joiner.Wait(30 * time.Second); !exited {

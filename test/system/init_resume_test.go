@@ -3,7 +3,6 @@
 package system
 
 import (
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,20 +35,7 @@ func TestInitResume(t *testing.T) {
 			preseed := writePreseed(t, spec.preseed())
 			joiners := startJoiners(t, spec.nodes, preseed)
 			initiator := harness.Start(t, filepath.Join(t.TempDir(), "first-init.log"), harness.LabScript(), "exec", "micro01", "microcloud", "init", "--preseed", preseed)
-			harness.Eventually(t, 5*time.Minute, 50*time.Millisecond, "the initiator reaches "+point.marker, func() error {
-				// Exited before Output: a process that printed the marker
-				// and exited at once still counts as having reached it.
-				exited, _ := initiator.Exited()
-				if strings.Contains(initiator.Output(), point.marker) {
-					return nil
-				}
-
-				if exited {
-					t.Fatalf("the initiator ended before %q:\n%s", point.marker, initiator.Output())
-				}
-
-				return errors.New("not yet")
-			})
+			initiator.WaitForOutput(t, 5*time.Minute, point.marker)
 
 			initiator.Kill()
 			t.Logf("killed the initiator at %q", point.marker)

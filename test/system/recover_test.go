@@ -44,20 +44,7 @@ func TestRecover(t *testing.T) {
 	// Two of three gone. The first run is killed once MicroOVN is done.
 	killNode(t, lab, "micro02")
 	first := harness.Start(t, filepath.Join(t.TempDir(), "recover-first.log"), harness.LabScript(), "exec", "micro01", "microcloud", "cluster", "recover", "--yes")
-	harness.Eventually(t, 10*time.Minute, 50*time.Millisecond, "the recovery reaches MicroCeph", func() error {
-		// Exited before Output: a process that printed the marker
-		// and exited at once still counts as having reached it.
-		exited, _ := first.Exited()
-		if strings.Contains(first.Output(), "MicroCeph: restoring its quorum") {
-			return nil
-		}
-
-		if exited {
-			t.Fatalf("the recovery ended before MicroCeph:\n%s", first.Output())
-		}
-
-		return fmt.Errorf("not yet")
-	})
+	first.WaitForOutput(t, 10*time.Minute, "MicroCeph: restoring its quorum")
 
 	first.Kill()
 	t.Logf("first run, killed:\n%s", first.Output())

@@ -172,20 +172,7 @@ func TestRemoveResume(t *testing.T) {
 	runInit(t, lab, spec)
 	for _, marker := range []string{"LXD: removed micro03", "MicroCeph: removed micro03", "MicroOVN: removed micro03"} {
 		p := harness.Start(t, filepath.Join(t.TempDir(), "remove.log"), harness.LabScript(), "exec", "micro01", "microcloud", "remove", "micro03")
-		harness.Eventually(t, 5*time.Minute, 20*time.Millisecond, "remove reaches "+marker, func() error {
-			// Exited before Output: a process that printed the marker
-			// and exited at once still counts as having reached it.
-			exited, _ := p.Exited()
-			if strings.Contains(p.Output(), marker) {
-				return nil
-			}
-
-			if exited {
-				t.Fatalf("remove ended before %q:\n%s", marker, p.Output())
-			}
-
-			return fmt.Errorf("not yet")
-		})
+		p.WaitForOutput(t, 5*time.Minute, marker)
 
 		p.Kill()
 		t.Logf("killed after %q", marker)
