@@ -21,10 +21,12 @@ import (
 	"github.com/microcloud-project/microcloud/test/labsvc"
 )
 
-// After microcluster's quorum-loss recovery, MicroOVN continues OVN's raft
-// databases with the centrals of the members that recovery kept (its
-// voters): the first of them turns its copy into a new cluster of one, and
-// the others join it afresh. The lab does this with ovsdb-tool. The
+// After microcluster's quorum-loss recovery, the lab MicroOVN continues
+// OVN's raft databases with the centrals of the members that recovery kept
+// (its voters): the first of them turns its copy into a new cluster of one,
+// and the others join it afresh, with ovsdb-tool. The real MicroOVN has no
+// such step (doc/how-to/recover.md, its limits): this is where the lab does
+// more than the service it stands in for, until microcloudd does it. The
 // recovery tarball that microcluster loads at start says who was kept: it
 // is read before the daemon starts (microcluster deletes it then) and what
 // it says is kept until the databases follow.
