@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -123,7 +124,7 @@ func (d *Daemon) recoverPost(s state.State, r *http.Request) response.Response {
 	t, _ := types.ParseServiceType(mux.Vars(r)["service"])
 	switch t {
 	case types.MicroOVN:
-		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroOVN(ctx, req.Keep) }
+		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroOVN(ctx, s.Name(), req.Keep) }
 	case types.MicroCeph:
 		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroCeph(ctx, s.Name(), req.Keep) }
 	case types.LXD:
@@ -154,17 +155,105 @@ func (d *Daemon) control() control.Control {
 	return control.New(d.config.ServiceControl)
 }
 
-// recoverMicroOVN gives MicroOVN's database the kept members as voters.
-// MicroOVN itself then turns OVN's raft databases into a cluster of the
-// centrals that remain, when it starts.
-func (d *Daemon) recoverMicroOVN(ctx context.Context, keep []string) ([]string, error) {
+// recoverMicroOVN gives MicroOVN's database the kept members as voters,
+// and this machine's OVN central databases (their raft clusters) this
+// central as their only server: MicroOVN has no step of its own for those.
+// A file in MicroCloud's state directory says, from the start of MicroOVN's
+// recovery until the databases follow, that they still have to: a re-run
+// finds MicroOVN's own database recovered already.
+func (d *Daemon) recoverMicroOVN(ctx context.Context, self string, keep []string) ([]string, error) {
 	dir := d.config.Paths.MicroOVNStateDir
-	changes, err := d.recoverMicrocluster(ctx, control.MicroOVN, dir, keep, nil)
+	pending := filepath.Join(d.config.Paths.MicroCloudStateDir, ovnRaftPendingFile)
+	dbs := recovery.CentralDBsOf(dir)
+	need, err := recovery.NeedsMicrocluster(dir, keep)
 	if err != nil {
 		return nil, err
 	}
 
-	return changes, waitMicrocluster(ctx, dir)
+	if need && len(dbs) > 0 {
+		err := os.WriteFile(pending, nil, 0o600)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	var raft func(ctx context.Context) ([]string, error)
+	if _, err := os.Stat(pending); err == nil {
+		raft = func(ctx context.Context) ([]string, error) { return d.restartOVNRaft(ctx, dir, self, dbs) }
+	}
+
+	changes, err := d.recoverMicrocluster(ctx, control.MicroOVN, dir, keep, raft)
+	if err != nil {
+		return nil, err
+	}
+
+	err = waitMicrocluster(ctx, dir)
+	if err != nil || raft == nil {
+		return changes, err
+	}
+
+	err = recovery.ForgetRaftIndex(ctx, d.config.Paths.OVNRunDir())
+	if err != nil {
+		return nil, err
+	}
+
+	return changes, os.Remove(pending)
+}
+
+// ovnRaftPendingFile marks, in MicroCloud's state directory, OVN central
+// databases that still count the lost centrals.
+const ovnRaftPendingFile = "recovery-ovn-raft-pending"
+
+// restartOVNRaft stops this machine's OVN central programs, makes each of
+// its central databases a raft cluster of this central alone, and starts
+// them again.
+func (d *Daemon) restartOVNRaft(ctx context.Context, dir string, self string, dbs []recovery.CentralDB) ([]string, error) {
+	ip, err := memberIP(dir, self)
+	if err != nil {
+		return nil, err
+	}
+
+	err = d.control().Stop(ctx, control.MicroOVNCentral)
+	if err != nil {
+		return nil, err
+	}
+
+	var changes []string
+	for _, db := range dbs {
+		address := recovery.RaftAddress(ip, db.RaftPort)
+		err := recovery.RestartRaft(ctx, db, address)
+		if err != nil {
+			return nil, fmt.Errorf("OVN's %s database: %w", db.Name, err)
+		}
+
+		changes = append(changes, fmt.Sprintf("OVN's %s database: a raft cluster of %s alone (%s)", db.Name, self, address))
+	}
+
+	return changes, d.control().Start(ctx, control.MicroOVNCentral)
+}
+
+// memberIP is the IP address a microcluster member has in its own
+// database's files.
+func memberIP(dir string, name string) (string, error) {
+	members, err := recovery.Members(dir)
+	if err != nil {
+		return "", err
+	}
+
+	for _, m := range members {
+		if m.Name != name {
+			continue
+		}
+
+		ap, err := netip.ParseAddrPort(m.Address)
+		if err != nil {
+			return "", fmt.Errorf("%s's address %q: %w", name, m.Address, err)
+		}
+
+		return ap.Addr().String(), nil
+	}
+
+	return "", fmt.Errorf("%s is not among the members in %s", name, dir)
 }
 
 // recoverMicroCeph gives MicroCeph's database the kept members as voters

@@ -20,7 +20,12 @@ type Daemon string
 const (
 	MicroCloud Daemon = "microcloud"
 	MicroOVN   Daemon = "microovn"
-	MicroCeph  Daemon = "microceph"
+	// MicroOVNCentral are this machine's OVN central programs (the
+	// northbound and southbound database servers and ovn-northd), which
+	// MicroOVN runs as services of their own: their raft databases are
+	// rewritten while they are stopped.
+	MicroOVNCentral Daemon = "microovn-central"
+	MicroCeph       Daemon = "microceph"
 	// CephMon is this machine's Ceph monitor, which MicroCeph runs as its
 	// own service: its monmap is rewritten while it is stopped.
 	CephMon Daemon = "microceph-mon"
@@ -61,49 +66,50 @@ func (c Command) Start(ctx context.Context, d Daemon) error {
 type Systemd struct{}
 
 // SnapUnits are the systemd units of the snaps' daemons.
-var SnapUnits = map[Daemon]string{
-	MicroCloud: "snap.microcloud.daemon.service",
-	MicroOVN:   "snap.microovn.daemon.service",
-	MicroCeph:  "snap.microceph.daemon.service",
-	CephMon:    "snap.microceph.mon.service",
-	LXD:        "snap.lxd.daemon.service",
+var SnapUnits = map[Daemon][]string{
+	MicroCloud:      {"snap.microcloud.daemon.service"},
+	MicroOVN:        {"snap.microovn.daemon.service"},
+	MicroOVNCentral: {"snap.microovn.ovn-ovsdb-server-nb.service", "snap.microovn.ovn-ovsdb-server-sb.service", "snap.microovn.ovn-northd.service"},
+	MicroCeph:       {"snap.microceph.daemon.service"},
+	CephMon:         {"snap.microceph.mon.service"},
+	LXD:             {"snap.lxd.daemon.service"},
 }
 
 // Stop implements Control.
 func (Systemd) Stop(ctx context.Context, d Daemon) error {
-	unit, err := snapUnit(d)
+	units, err := snapUnits(d)
 	if err != nil {
 		return err
 	}
 
-	return run(ctx, "systemctl", "stop", unit)
+	return run(ctx, "systemctl", append([]string{"stop"}, units...)...)
 }
 
 // Start implements Control.
 func (Systemd) Start(ctx context.Context, d Daemon) error {
-	unit, err := snapUnit(d)
+	units, err := snapUnits(d)
 	if err != nil {
 		return err
 	}
 
-	return run(ctx, "systemctl", "start", unit)
+	return run(ctx, "systemctl", append([]string{"start"}, units...)...)
 }
 
 // debUnit is the systemd unit of microcloudd installed from the Debian
 // package, which takes precedence over the snap's when it is there.
 const debUnit = "/lib/systemd/system/microcloud.service"
 
-func snapUnit(d Daemon) (string, error) {
+func snapUnits(d Daemon) ([]string, error) {
 	if _, err := os.Stat(debUnit); err == nil && d == MicroCloud {
-		return filepath.Base(debUnit), nil
+		return []string{filepath.Base(debUnit)}, nil
 	}
 
-	unit, ok := SnapUnits[d]
+	units, ok := SnapUnits[d]
 	if !ok {
-		return "", fmt.Errorf("Unknown daemon %q", d)
+		return nil, fmt.Errorf("Unknown daemon %q", d)
 	}
 
-	return unit, nil
+	return units, nil
 }
 
 // New is the Control microcloudd uses: the given program, else systemd.

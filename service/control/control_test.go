@@ -46,14 +46,20 @@ func TestSystemdUnits(t *testing.T) {
 		t.Fatal("no program: not systemd")
 	}
 
-	for _, d := range []Daemon{MicroCloud, MicroOVN, MicroCeph, CephMon, LXD} {
-		unit, err := snapUnit(d)
-		if err != nil || !(strings.HasPrefix(unit, "snap.") || d == MicroCloud) || !strings.HasSuffix(unit, ".service") {
-			t.Fatalf("%s: %q %v", d, unit, err)
+	for _, d := range []Daemon{MicroCloud, MicroOVN, MicroOVNCentral, MicroCeph, CephMon, LXD} {
+		units, err := snapUnits(d)
+		if err != nil || len(units) == 0 {
+			t.Fatalf("%s: %q %v", d, units, err)
+		}
+
+		for _, unit := range units {
+			if !(strings.HasPrefix(unit, "snap.") || d == MicroCloud) || !strings.HasSuffix(unit, ".service") {
+				t.Fatalf("%s: %q", d, unit)
+			}
 		}
 	}
 
-	if _, err := snapUnit("bogus"); err == nil {
+	if _, err := snapUnits("bogus"); err == nil {
 		t.Fatal("an unknown daemon has a unit")
 	}
 }

@@ -183,12 +183,7 @@ func (d *Daemon) onStart(ctx context.Context, s state.State) error {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		err := d.followRecovery(ctx, s)
-		if err != nil {
-			logger.Error("Failed to follow the quorum-loss recovery", logger.Ctx{"err": err})
-		}
-
-		err = d.reconcile(ctx, s, false)
+		err := d.reconcile(ctx, s, false)
 		if err != nil {
 			logger.Error("Failed to restart OVN programs", logger.Ctx{"err": err})
 		}

@@ -27,11 +27,6 @@ func New(ctx context.Context, dirs labsvc.Dirs) (*labsvc.Service, error) {
 		return nil, err
 	}
 
-	err = noteRecovery(d.layout)
-	if err != nil {
-		return nil, fmt.Errorf("Failed to read the recovery tarball: %w", err)
-	}
-
 	return &labsvc.Service{
 		Version:       version,
 		APIExtensions: APIExtensions,
