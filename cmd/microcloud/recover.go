@@ -14,7 +14,7 @@ func newClusterRecoverCommand(g *globals) *cobra.Command {
 		Long: `Run on a surviving member when a majority of the members are gone for good. It shows
 what each service's files list and which members answer, asks for confirmation, then:
 MicroCloud, MicroOVN and MicroCeph get microcluster's quorum-loss recovery (the kept
-members become the voters); OVN's raft databases continue with the kept centrals; Ceph's
+members become the voters); OVN's raft databases become clusters of this central alone; Ceph's
 monmap is reduced to the kept monitors; LXD runs its recovery from quorum loss. Finally
 the dropped members are removed from every service as 'microcloud remove --force' does:
 their OSDs go, pools are brought down to what the kept hosts hold, chassis and raft seats

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // OVN's northbound and southbound databases are raft clusters of their own,
@@ -104,21 +105,28 @@ func RestartRaft(ctx context.Context, db CentralDB, address string) error {
 // southbound raft index it last saw: the new cluster starts from a lower
 // one, which it would otherwise take for stale data and never use
 // ("clustered database server has stale data"). ovnRunDir is MicroOVN's
-// runtime directory, whose ovn/ holds ovn-controller's control socket.
+// runtime directory; its ovn/ holds ovn-controller's PID file and control
+// socket. Nothing to do when no ovn-controller runs.
 func ForgetRaftIndex(ctx context.Context, ovnRunDir string) error {
+	dir := filepath.Join(ovnRunDir, "ovn")
+	data, err := os.ReadFile(filepath.Join(dir, "ovn-controller.pid"))
+	if err != nil {
+		return nil
+	}
+
+	// The socket of the running one: a killed one leaves its own behind.
+	socket := filepath.Join(dir, "ovn-controller."+strings.TrimSpace(string(data))+".ctl")
+	if !exists(socket) {
+		return nil
+	}
+
 	tool, err := ovnTool("ovn-appctl")
 	if err != nil {
 		return err
 	}
 
-	sockets, _ := filepath.Glob(filepath.Join(ovnRunDir, "ovn", "ovn-controller.*.ctl"))
-	var errs []error
-	for _, socket := range sockets {
-		_, err := command(ctx, tool, "-t", socket, "sb-cluster-state-reset")
-		errs = append(errs, err)
-	}
-
-	return errors.Join(errs...)
+	_, err = command(ctx, tool, "-t", socket, "sb-cluster-state-reset")
+	return err
 }
 
 // ovnTool finds an OVN or Open vSwitch program: the host's, else the one
