@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -367,7 +368,7 @@ func (r *Remover) topUp(members map[string]string, leaving string, have []string
 
 	var candidates []string
 	for m := range members {
-		if m != leaving && !has[m] {
+		if m != leaving && !has[m] && !slices.Contains(r.Gone, m) {
 			candidates = append(candidates, m)
 		}
 	}

@@ -2,6 +2,7 @@ package shrink
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,15 +28,23 @@ const (
 	voterPollDefault = 500 * time.Millisecond
 )
 
-// votersOf counts a service's voters and how many it should have.
-func votersOf(members []service.Member) (have int, want int) {
+// votersOf counts a service's voters and how many it should have. Members
+// gone for good (still listed, removed next) count for neither: nobody
+// promotes them.
+func votersOf(members []service.Member, gone []string) (have int, want int) {
+	live := 0
 	for _, m := range members {
+		if slices.Contains(gone, m.Name) {
+			continue
+		}
+
+		live++
 		if strings.EqualFold(m.Role, "voter") {
 			have++
 		}
 	}
 
-	if len(members) >= votersWanted {
+	if live >= votersWanted {
 		want = votersWanted
 	}
 
@@ -87,7 +96,7 @@ func (r *Remover) waitVotersOf(ctx context.Context, t types.ServiceType, svc ser
 		}
 
 		if err == nil {
-			have, want = votersOf(members)
+			have, want = votersOf(members, r.Gone)
 			if have >= want {
 				if waiting {
 					r.say("  %s: %d voters again", t, have)

@@ -24,18 +24,21 @@ func TestVotersOf(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		members    []service.Member
+		gone       []string
 		have, want int
 	}{
-		{"three voters", members("voter", "voter", "voter"), 3, 3},
-		{"a voter short", members("voter", "voter", "stand-by"), 2, 3},
-		{"four, a stand-by", members("voter", "voter", "voter", "stand-by"), 3, 3},
-		{"two members keep one voter", members("voter", "spare"), 1, 0},
-		{"one member", members("voter"), 1, 0},
-		{"roles in capitals", members("VOTER", "voter", "voter"), 3, 3},
-		{"a pending joiner", members("voter", "voter", "PENDING"), 2, 3},
+		{"three voters", members("voter", "voter", "voter"), nil, 3, 3},
+		{"a voter short", members("voter", "voter", "stand-by"), nil, 2, 3},
+		{"four, a stand-by", members("voter", "voter", "voter", "stand-by"), nil, 3, 3},
+		{"two members keep one voter", members("voter", "spare"), nil, 1, 0},
+		{"one member", members("voter"), nil, 1, 0},
+		{"roles in capitals", members("VOTER", "voter", "voter"), nil, 3, 3},
+		{"a pending joiner", members("voter", "voter", "PENDING"), nil, 2, 3},
+		{"a spare gone for good, two left", members("voter", "voter", "spare"), []string{"c"}, 2, 0},
+		{"a voter gone for good, three left", members("voter", "voter", "voter", "stand-by"), []string{"c"}, 2, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			have, want := votersOf(tc.members)
+			have, want := votersOf(tc.members, tc.gone)
 			if have != tc.have || want != tc.want {
 				t.Fatalf("votersOf = %d, %d; want %d, %d", have, want, tc.have, tc.want)
 			}
