@@ -65,11 +65,14 @@ func run(ctx context.Context, name string, args ...string) (string, error) {
 
 // sbctl runs ovn-sbctl against the southbound database: this member's
 // central socket when it runs one, else the given connection over TLS.
+// The local server need not be the raft leader (ovn-sbctl otherwise
+// refuses a follower, and the socket is its only remote): a follower
+// serves the committed data and passes writes on to the leader.
 func (c CLI) sbctl(ctx context.Context, southbound string, args ...string) (string, error) {
 	local := filepath.Join(c.Run, "ovn", "ovnsb_db.sock")
 	var db []string
 	if _, err := os.Stat(local); err == nil {
-		db = []string{"--db=unix:" + local}
+		db = []string{"--db=unix:" + local, "--no-leader-only"}
 	} else if southbound != "" {
 		db = append([]string{"--db=" + southbound}, TLSFlags(c.PKI+"/client-privkey.pem", c.PKI+"/client-cert.pem", c.PKI+"/cacert.pem")...)
 	} else {
