@@ -84,6 +84,13 @@ func Run(ctx context.Context, config Config) error {
 		return err
 	}
 
+	// A recovery running on another member may have asked this one for
+	// its database: the recovered one has to arrive before it starts.
+	err = d.awaitHandover(ctx)
+	if err != nil {
+		return err
+	}
+
 	app, err := microcluster.App(microcluster.Args{StateDir: config.Paths.MicroCloudStateDir})
 	if err != nil {
 		return err
@@ -140,6 +147,7 @@ func (d *Daemon) servers() map[string]rest.Server {
 					d.ovnPKIForLXDEndpoint(),
 					d.ovnLXDRoutersEndpoint(),
 					d.settingsEndpoint(),
+					d.handoverEndpoint(),
 				}, d.cephEndpoints()...), append(d.ovnEndpoints(), d.recoverEndpoints()...)...),
 			}},
 		},

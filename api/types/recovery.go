@@ -43,3 +43,37 @@ type RecoveryRequest struct {
 type RecoveryResult struct {
 	Changes []string `json:"changes"`
 }
+
+// Actions of POST /1.0/recover/{service}/peer, which the member running a
+// recovery asks of every other member it keeps.
+const (
+	// PeerStop stops the service on the peer before the recovery rewrites
+	// the database on the member that runs it.
+	PeerStop = "stop"
+	// PeerStart gives the peer the recovery tarball (when there is one)
+	// and starts the service again.
+	PeerStart = "start"
+)
+
+// RecoveryPeerRequest is POST /1.0/recover/{service}/peer.
+type RecoveryPeerRequest struct {
+	Action string   `json:"action"`
+	Keep   []string `json:"keep"`
+	// From is the member running the recovery: the other kept OVN
+	// centrals join its raft databases.
+	From string `json:"from"`
+	// Tarball is microcluster's recovery tarball of the service's database
+	// (MicroOVN and MicroCeph), for PeerStart.
+	Tarball []byte `json:"tarball,omitempty"`
+}
+
+// HandoverRequest is POST /1.0/handover: the member running a recovery
+// that keeps this one asks it to wait for MicroCloud's recovered database.
+type HandoverRequest struct {
+	From string `json:"from"`
+}
+
+// HandoverPath is the URL that a member waiting for MicroCloud's recovered
+// database serves alone, on its cluster address (GET: it waits; PUT: the
+// tarball).
+const HandoverPath = "/1.0/handover"
