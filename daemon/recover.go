@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +40,7 @@ func (d *Daemon) recoverEndpoints() []rest.Endpoint {
 	return []rest.Endpoint{
 		{Path: "recover", AllowedBeforeInit: true, Get: rest.EndpointAction{Handler: d.recoverGet}},
 		{Path: "recover/{service}", AllowedBeforeInit: true, Post: rest.EndpointAction{Handler: d.recoverPost}},
+		d.recoverPeerEndpoint(),
 	}
 }
 
@@ -128,7 +128,7 @@ func (d *Daemon) recoverPost(s state.State, r *http.Request) response.Response {
 	case types.MicroCeph:
 		step = func(ctx context.Context) ([]string, error) { return d.recoverMicroCeph(ctx, s.Name(), req.Keep) }
 	case types.LXD:
-		step = func(ctx context.Context) ([]string, error) { return d.recoverLXD(ctx, req.Keep) }
+		step = func(ctx context.Context) ([]string, error) { return d.recoverLXD(ctx, s.Name(), req.Keep) }
 	default:
 		return response.BadRequest(fmt.Errorf("Unknown service %q (MicroOVN, MicroCeph or LXD)", mux.Vars(r)["service"]))
 	}
@@ -182,7 +182,7 @@ func (d *Daemon) recoverMicroOVN(ctx context.Context, self string, keep []string
 		raft = func(ctx context.Context) ([]string, error) { return d.restartOVNRaft(ctx, dir, self, dbs) }
 	}
 
-	changes, err := d.recoverMicrocluster(ctx, control.MicroOVN, dir, keep, raft)
+	changes, err := d.recoverMicrocluster(ctx, control.MicroOVN, dir, self, keep, raft)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (d *Daemon) recoverMicroCeph(ctx context.Context, self string, keep []strin
 		monmap = func(ctx context.Context) ([]string, error) { return d.shrinkMonmap(ctx, mon, keep) }
 	}
 
-	changes, err := d.recoverMicrocluster(ctx, control.MicroCeph, dir, keep, monmap)
+	changes, err := d.recoverMicrocluster(ctx, control.MicroCeph, dir, self, keep, monmap)
 	if err != nil {
 		return nil, err
 	}
@@ -322,27 +322,51 @@ func (d *Daemon) shrinkMonmap(ctx context.Context, mon recovery.Monitor, keep []
 // recoverMicrocluster stops a microcluster-based service when its database
 // still counts lost voters (or extra says so by changing something), runs
 // microcluster's recovery on it and extra while it is stopped, and starts
-// it again (a no-op when it runs).
-func (d *Daemon) recoverMicrocluster(ctx context.Context, daemon control.Daemon, dir string, keep []string, extra func(context.Context) ([]string, error)) ([]string, error) {
+// it again (a no-op when it runs). The other kept members' service is
+// stopped first and started again with the recovery tarball (a copy in
+// MicroCloud's state directory keeps it for a re-run until they have it).
+func (d *Daemon) recoverMicrocluster(ctx context.Context, daemon control.Daemon, dir string, self string, keep []string, extra func(context.Context) ([]string, error)) ([]string, error) {
+	t := daemonNames[daemon]
 	need, err := recovery.NeedsMicrocluster(dir, keep)
 	if err != nil {
 		return nil, err
 	}
 
+	peers, err := d.keptPeers(dir, self, keep)
+	if err != nil {
+		return nil, err
+	}
+
+	copyPath := filepath.Join(d.config.Paths.MicroCloudStateDir, "recovery-"+string(daemon)+".tar.gz")
 	var changes []string
 	if need || extra != nil {
-		err := d.control().Stop(ctx, daemon)
+		err := d.peersDo(ctx, t, peers, types.RecoveryPeerRequest{Action: types.PeerStop, Keep: keep, From: self})
+		if err != nil {
+			return nil, err
+		}
+
+		err = d.control().Stop(ctx, daemon)
 		if err != nil {
 			return nil, err
 		}
 
 		changed, err := recovery.RecoverMicrocluster(dir, keep)
 		if err != nil {
-			return nil, fmt.Errorf("%s's quorum-loss recovery: %w", daemonNames[daemon], err)
+			return nil, fmt.Errorf("%s's quorum-loss recovery: %w", t, err)
 		}
 
 		if changed {
-			changes = append(changes, fmt.Sprintf("%s's database: voters are now %s", daemonNames[daemon], strings.Join(keep, ", ")))
+			changes = append(changes, fmt.Sprintf("%s's database: voters are now %s", t, strings.Join(keep, ", ")))
+			if len(peers) > 0 {
+				data, err := os.ReadFile(filepath.Join(dir, recovery.Tarball))
+				if err == nil {
+					err = writeSynced(copyPath, data)
+				}
+
+				if err != nil {
+					return nil, err
+				}
+			}
 		}
 
 		if extra != nil {
@@ -352,6 +376,24 @@ func (d *Daemon) recoverMicrocluster(ctx context.Context, daemon control.Daemon,
 			}
 
 			changes = append(changes, more...)
+		}
+	}
+
+	tarball, err := readCopy(copyPath)
+	if err != nil {
+		return nil, err
+	}
+
+	err = d.peersDo(ctx, t, peers, types.RecoveryPeerRequest{Action: types.PeerStart, Keep: keep, From: self, Tarball: tarball})
+	if err != nil {
+		return nil, err
+	}
+
+	if tarball != nil {
+		changes = append(changes, fmt.Sprintf("%s's database: %s started with the recovered one", t, strings.Join(peers, ", ")))
+		err := os.Remove(copyPath)
+		if err != nil {
+			return nil, err
 		}
 	}
 
@@ -371,60 +413,75 @@ func waitMicrocluster(ctx context.Context, dir string) error {
 	return app.Ready(ctx)
 }
 
-// recoverLXD runs LXD's recovery from quorum loss when its database does
-// not answer, or answers with lost members among its voters (a leader
-// that just lost its peers answers for a few seconds): LXD is stopped,
-// recovered and started again.
-func (d *Daemon) recoverLXD(ctx context.Context, keep []string) ([]string, error) {
+// recoverLXD runs LXD's recovery from quorum loss when its database has
+// lost its quorum (see lxdLostVoters): as LXD's own
+// procedure says, LXD is stopped on every kept member, recovered here,
+// and started here first, then on the others, which rejoin.
+func (d *Daemon) recoverLXD(ctx context.Context, self string, keep []string) ([]string, error) {
 	socket := d.config.Paths.LXDSocket
-	if !lxdLostVoters(ctx, socket, keep) {
-		return nil, nil
-	}
-
-	err := d.control().Stop(ctx, control.LXD)
+	peers, err := d.keptPeers("", self, keep)
 	if err != nil {
 		return nil, err
 	}
 
-	err = recovery.RecoverLXD(ctx, socket)
-	if err != nil {
-		return nil, err
-	}
-
-	err = d.control().Start(ctx, control.LXD)
-	if err != nil {
-		return nil, err
-	}
-
-	err = waitFor(ctx, "LXD's database", func(ctx context.Context) error {
-		if !lxdDatabaseAnswers(ctx, socket) {
-			return errors.New("not yet")
+	var changes []string
+	if lxdLostVoters(ctx, socket, keep) {
+		err := d.peersDo(ctx, types.LXD, peers, types.RecoveryPeerRequest{Action: types.PeerStop, Keep: keep, From: self})
+		if err != nil {
+			return nil, err
 		}
 
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		err = d.control().Stop(ctx, control.LXD)
+		if err != nil {
+			return nil, err
+		}
+
+		err = recovery.RecoverLXD(ctx, socket)
+		if err != nil {
+			return nil, err
+		}
+
+		err = d.control().Start(ctx, control.LXD)
+		if err != nil {
+			return nil, err
+		}
+
+		err = waitFor(ctx, "LXD's database", func(ctx context.Context) error {
+			if !lxdDatabaseAnswers(ctx, socket) {
+				return errors.New("not yet")
+			}
+
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+
+		changes = append(changes, "LXD's database: this member is its only voter")
 	}
 
-	return []string{"LXD's database: this member is its only voter"}, nil
+	// Always: a re-run finds LXD recovered here and the others maybe still
+	// stopped.
+	return changes, d.peersDo(ctx, types.LXD, peers, types.RecoveryPeerRequest{Action: types.PeerStart, Keep: keep, From: self})
 }
 
-// lxdLostVoters reports whether LXD's database does not answer, or counts
-// members that are not kept among its voters.
+// lxdLostVoters reports whether LXD's database does not answer, or answers
+// without a majority of kept members among its voters (a leader that just
+// lost its peers answers for a few seconds). With such a majority LXD keeps
+// its quorum: recovering it anyway would demote the other kept voters, whose
+// databases would then disagree with this one's.
 func lxdLostVoters(ctx context.Context, socket string, keep []string) bool {
 	members, err := lxdMembers(ctx, socket)
 	if err != nil {
 		return true
 	}
 
+	var roles []recovery.LXDMember
 	for _, m := range members {
-		if !slices.Contains(keep, m.ServerName) && (slices.Contains(m.Roles, "database") || slices.Contains(m.Roles, "database-leader")) {
-			return true
-		}
+		roles = append(roles, recovery.LXDMember{Name: m.ServerName, Roles: m.Roles})
 	}
 
-	return false
+	return recovery.LXDQuorumLost(roles, keep)
 }
 
 // lxdDatabaseAnswers reports whether LXD lists its cluster members within

@@ -24,8 +24,7 @@ import (
 
 // RecoverOptions are the choices of 'microcloud cluster recover'.
 type RecoverOptions struct {
-	// Members are the members to keep; empty: those that answer (only this
-	// machine is supported).
+	// Members are the members to keep; empty: those that answer.
 	Members []string
 	// Yes skips the confirmation.
 	Yes bool
@@ -67,8 +66,12 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 
 	status, err := local.Status(ctx)
 	if err != nil && progress != nil {
-		// Interrupted while microcloudd was stopped for its own recovery.
-		status, err = restartMicroCloud(ctx, env, local, progress.Control)
+		// Interrupted while microcloudd was stopped for its own recovery:
+		// the other kept members get their database first.
+		err = deliverHandover(ctx, env, local, progress.Keep)
+		if err == nil {
+			status, err = restartMicroCloud(ctx, env, local, progress.Control)
+		}
 	}
 
 	if err != nil {
@@ -134,7 +137,7 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 		return err
 	}
 
-	err = recoverMicroCloud(ctx, env, local, report.Control, keep)
+	err = recoverMicroCloud(ctx, env, local, report.Control, self, keep)
 	if err != nil {
 		return fmt.Errorf("%w\nRun the same command again to finish the recovery", err)
 	}
@@ -153,6 +156,10 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 		for _, c := range changes {
 			env.say("  %s", c)
 		}
+
+		if len(changes) == 0 {
+			env.say("  nothing to change: its quorum holds")
+		}
 	}
 
 	err = removeLost(ctx, env, local, self, lost)
@@ -170,23 +177,57 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 }
 
 // recoverMicroCloud runs microcluster's recovery on MicroCloud's own
-// database, with microcloudd stopped, and waits until it serves again.
-func recoverMicroCloud(ctx context.Context, env Env, local *client.Client, program string, keep []string) error {
-	need, err := recovery.NeedsMicrocluster(local.StateDir(), keep)
-	if err != nil || !need {
+// database, with microcloudd stopped, hands the result over to the other
+// kept members (stopped first: see recovery.HandoverMarker), and waits
+// until the database serves again.
+func recoverMicroCloud(ctx context.Context, env Env, local *client.Client, program string, self string, keep []string) error {
+	dir := local.StateDir()
+	need, err := recovery.NeedsMicrocluster(dir, keep)
+	if err != nil {
 		return err
+	}
+
+	copyPath := filepath.Join(dir, recovery.HandoverCopy)
+	if !need && !exists(copyPath) {
+		return nil
 	}
 
 	env.say("MicroCloud: restoring its quorum")
 	ctl := control.New(program)
-	err = ctl.Stop(ctx, control.MicroCloud)
-	if err != nil {
-		return err
+	if need {
+		addresses, err := clusterAddresses(dir)
+		if err != nil {
+			return err
+		}
+
+		for _, peer := range others(keep, self) {
+			err := handOver(ctx, env, local, self, peer, addresses[peer])
+			if err != nil {
+				return err
+			}
+		}
+
+		err = ctl.Stop(ctx, control.MicroCloud)
+		if err != nil {
+			return err
+		}
+
+		_, err = recovery.RecoverMicrocluster(dir, keep)
+		if err != nil {
+			return fmt.Errorf("MicroCloud's quorum-loss recovery: %w", err)
+		}
+
+		if len(keep) > 1 {
+			err := copyFile(filepath.Join(dir, recovery.Tarball), copyPath)
+			if err != nil {
+				return err
+			}
+		}
 	}
 
-	_, err = recovery.RecoverMicrocluster(local.StateDir(), keep)
+	err = deliverHandover(ctx, env, local, keep)
 	if err != nil {
-		return fmt.Errorf("MicroCloud's quorum-loss recovery: %w", err)
+		return err
 	}
 
 	err = ctl.Start(ctx, control.MicroCloud)

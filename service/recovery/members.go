@@ -93,8 +93,7 @@ func Lost(members []string, keep []string) []string {
 // CheckKeep refuses a set of members to keep that recovery cannot use:
 // empty, without this machine, naming a machine that is not a member, one
 // that does not answer (it would come back with a database that
-// disagrees), another machine than this one (not supported yet), or
-// leaving out a member that answers.
+// disagrees), or leaving out a member that answers.
 func CheckKeep(members []string, answers map[string]bool, self string, keep []string) error {
 	known := map[string]bool{}
 	for _, name := range members {
@@ -119,12 +118,6 @@ func CheckKeep(members []string, answers map[string]bool, self string, keep []st
 
 	if !hasSelf {
 		return fmt.Errorf("--members: this machine (%s) must be one of the members kept: run the recovery on a member that stays", self)
-	}
-
-	if len(keep) > 1 {
-		// Every kept member would need the recovery tarball of every
-		// service, loaded while all are stopped: not done yet.
-		return fmt.Errorf("--members: recovery keeps only the machine it runs on for now (%s): drop the others and add them again afterwards with 'microcloud add'", self)
 	}
 
 	kept := map[string]bool{}

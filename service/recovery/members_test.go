@@ -91,7 +91,8 @@ func TestCheckKeep(t *testing.T) {
 		want string
 	}{
 		{"this machine, the other that answers dropped", []string{"micro01"}, "micro02 answers but would be dropped: shut its MicroCloud services down first (microcluster's recovery refuses while a dropped member answers)"},
-		{"two that answer", []string{"micro01", "micro02"}, "--members: recovery keeps only the machine it runs on for now (micro01): drop the others and add them again afterwards with 'microcloud add'"},
+		{"two that answer", []string{"micro01", "micro02"}, ""},
+		{"two that answer, the other first", []string{"micro02", "micro01"}, ""},
 		{"this machine, alone answering", []string{"micro01"}, ""},
 		{"none", nil, "No member to keep"},
 		{"unknown", []string{"micro01", "micro09"}, `--members: "micro09" is not a member of this MicroCloud (members: micro01, micro02, micro03)`},

@@ -26,6 +26,8 @@ type CentralDB struct {
 	File string
 	// RaftPort is the port of its raft server.
 	RaftPort int
+	// Schema is the name of its schema.
+	Schema string
 }
 
 // beforeRecovery is the suffix of the database as it was before
@@ -40,8 +42,8 @@ func CentralDBsOf(ovnStateDir string) []CentralDB {
 	dir := filepath.Join(filepath.Dir(ovnStateDir), "data", "central", "db")
 	var out []CentralDB
 	for _, db := range []CentralDB{
-		{Name: "northbound", File: filepath.Join(dir, "ovnnb_db.db"), RaftPort: 6643},
-		{Name: "southbound", File: filepath.Join(dir, "ovnsb_db.db"), RaftPort: 6644},
+		{Name: "northbound", File: filepath.Join(dir, "ovnnb_db.db"), RaftPort: 6643, Schema: "OVN_Northbound"},
+		{Name: "southbound", File: filepath.Join(dir, "ovnsb_db.db"), RaftPort: 6644, Schema: "OVN_Southbound"},
 	} {
 		if exists(db.File) || exists(db.File+beforeRecovery) {
 			out = append(out, db)
@@ -99,6 +101,33 @@ func RestartRaft(ctx context.Context, db CentralDB, address string) error {
 	}
 
 	return os.Remove(standalone)
+}
+
+// JoinRaft gives another kept central, whose server is stopped, a fresh
+// database that joins the cluster of one that RestartRaft made at remote
+// (ovsdb-tool's join-cluster): the server fetches the contents from it when
+// it starts. The database as it was stays beside it, as RestartRaft's does.
+func JoinRaft(ctx context.Context, db CentralDB, local string, remote string) error {
+	tool, err := ovnTool("ovsdb-tool")
+	if err != nil {
+		return err
+	}
+
+	before := db.File + beforeRecovery
+	if exists(db.File) {
+		if exists(before) {
+			err = os.Remove(db.File)
+		} else {
+			err = os.Rename(db.File, before)
+		}
+
+		if err != nil {
+			return err
+		}
+	}
+
+	_, err = command(ctx, tool, "join-cluster", db.File, db.Schema, local, remote)
+	return err
 }
 
 // ForgetRaftIndex makes this machine's ovn-controller forget the

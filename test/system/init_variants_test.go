@@ -84,23 +84,3 @@ func TestInitSingleNode(t *testing.T) {
 	launch(t, lab, "micro01")
 	ping(t, lab, "c-micro01", "10.96.0.1")
 }
-
-// TestInitFourNodesCephOnThree: the fourth machine joins MicroCeph without
-// disks and still uses the remote pool.
-func TestInitFourNodesCephOnThree(t *testing.T) {
-	lab := harness.LabUp(t, 4, "")
-	spec := cloudSpec{nodes: lab.Nodes, ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
-	_, took := runInit(t, lab, spec)
-	t.Logf("4-node init with Ceph on 3: %s", took.Round(100*time.Millisecond))
-	assertCloud(t, lab, spec)
-
-	if ceph := serviceMembers(t, lab, "micro04")["MicroCeph"]; len(ceph) != 4 {
-		t.Fatalf("MicroCeph members: %v, want all 4 machines", ceph)
-	}
-
-	// The lab's kernel cannot map rbd, so root disks are local; an instance
-	// on the disk-less Ceph member still reaches one on another machine.
-	importImage(t, lab)
-	launch(t, lab, "micro02")
-	ping(t, lab, "c-micro02", launch(t, lab, "micro04"))
-}

@@ -3,8 +3,10 @@
 package system
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -71,23 +73,7 @@ func TestRecover(t *testing.T) {
 	assertOnlyWarnings(t, lab, "Reliability risk: 1 member(s)", "Data loss risk: 1 machine(s) hold OSDs", "Ceph is HEALTH_WARN")
 
 	// What micro01 held is intact.
-	// LXD's restart starts its instances again, in the background: wait for
-	// that, and start it only when LXD has not after a while (a start that
-	// races LXD's own would fail as "already running").
-	started := time.Now()
-	harness.Eventually(t, 3*time.Minute, time.Second, "c-micro01 running", func() error {
-		st := strings.TrimSpace(lab.MustExec(t, 30*time.Second, "micro01", "lxc", "list", "c-micro01", "-c", "s", "--format", "csv"))
-		if st == "RUNNING" {
-			return nil
-		}
-
-		if st == "STOPPED" && time.Since(started) > 20*time.Second {
-			res := lab.Exec(t, 2*time.Minute, "micro01", "lxc", "start", "c-micro01")
-			t.Logf("lxc start c-micro01: %d %s", res.Code, strings.TrimSpace(res.Stderr))
-		}
-
-		return fmt.Errorf("c-micro01 is %s", st)
-	})
+	waitRunning(t, lab, "c-micro01")
 
 	witness := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "exec", "c-micro01", "--", "cat", "/root/witness")
 	if strings.TrimSpace(witness) != "kept-through-recovery" {
@@ -127,4 +113,163 @@ func TestRecover(t *testing.T) {
 
 	assertMembers(t, lab, []string{"micro01", "micro04", "micro05"})
 	ping(t, lab, "c-micro01", launch(t, lab, "micro04"))
+}
+
+// TestFourNodesCephOnThreeRecoverKeepsTwo: a 4-node full-stack cloud with
+// Ceph's disks on micro01-03 (one lab for two tests: each costs a minute of
+// setup). First, the fourth machine joins MicroCeph without disks and still
+// uses the remote pool.
+//
+// Then it loses the two voters of MicroCloud's database other than micro01
+// for good. `cluster recover` on micro01 keeps both members that answer:
+// the other survivor (the stand-by) stops its services while micro01
+// recovers and starts with micro01's recovered databases, its OVN central
+// joining micro01's and its Ceph monitor given the same monmap. The first
+// run is killed once MicroCloud's database is back; a second finishes.
+// Then every service lists both, status from the other survivor is HEALTHY
+// or WARNING, the instance there kept its file, instances on both reach
+// each other over OVN, and a new one launches there.
+func TestFourNodesCephOnThreeRecoverKeepsTwo(t *testing.T) {
+	lab := harness.LabUp(t, 4, "")
+	spec := cloudSpec{nodes: lab.Nodes, ovn: true, underlay: true, ipv4: true, ceph: lab.Nodes[:3]}
+	_, took := runInit(t, lab, spec)
+	t.Logf("4-node init with Ceph on 3: %s", took.Round(100*time.Millisecond))
+	assertCloud(t, lab, spec)
+
+	if ceph := serviceMembers(t, lab, "micro04")["MicroCeph"]; len(ceph) != 4 {
+		t.Fatalf("MicroCeph members: %v, want all 4 machines", ceph)
+	}
+
+	// The lab's kernel cannot map rbd, so root disks are local; an instance
+	// on the disk-less Ceph member still reaches one on another machine.
+	importImage(t, lab)
+	launch(t, lab, "micro02")
+	ping(t, lab, "c-micro02", launch(t, lab, "micro04"))
+	waitHealthy(t, lab)
+
+	kept, dead := splitByRole(t, lab)
+	t.Logf("keeping micro01 and %s, killing %s", kept, strings.Join(dead, ", "))
+	launchNamed(t, lab, "w-micro01", "micro01", "4")
+	launchNamed(t, lab, "w-"+kept, kept, "4")
+	lab.MustExec(t, 30*time.Second, "micro01", "lxc", "exec", "w-"+kept, "--", "sh", "-c", "echo kept-on-the-other > /root/witness && sync")
+
+	for _, node := range dead {
+		killNode(t, lab, node)
+	}
+
+	// The first run is killed once MicroCloud's database is back on both.
+	first := harness.Start(t, filepath.Join(t.TempDir(), "recover-first.log"), harness.LabScript(), "exec", "micro01", "microcloud", "cluster", "recover", "--yes")
+	first.WaitForOutput(t, 10*time.Minute, "MicroOVN: restoring its quorum")
+	first.Kill()
+	t.Logf("first run, killed:\n%s", first.Output())
+	for _, want := range []string{"Kept: " + strings.Join(sortedNames("micro01", kept), ", ") + ".", kept + ": starts with MicroCloud's recovered database"} {
+		if !strings.Contains(first.Output(), want) {
+			t.Fatalf("the first run does not say %q:\n%s", want, first.Output())
+		}
+	}
+
+	start := time.Now()
+	res := lab.Exec(t, 15*time.Minute, "micro01", "microcloud", "cluster", "recover", "--yes")
+	if res.Code != 0 {
+		lab.DumpLogs(t)
+		t.Fatalf("the second recovery failed (%d):\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+
+	t.Logf("second run (%s):\n%s", time.Since(start).Round(100*time.Millisecond), res.Stdout)
+	for _, want := range []string{"Finishing the recovery started earlier", "MicroCeph's database: " + kept + " started with the recovered one"} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Fatalf("the second run does not say %q:\n%s", want, res.Stdout)
+		}
+	}
+
+	assertMembers(t, lab, sortedNames("micro01", kept))
+	harness.Eventually(t, time.Minute, 2*time.Second, "status HEALTHY or WARNING from "+kept, func() error {
+		res := lab.Exec(t, 30*time.Second, kept, "microcloud", "status")
+		if !strings.HasPrefix(res.Stdout, "Status: HEALTHY") && !strings.HasPrefix(res.Stdout, "Status: WARNING") {
+			return fmt.Errorf("(%d) %s%s", res.Code, res.Stdout, res.Stderr)
+		}
+
+		return nil
+	})
+
+	for _, node := range []string{"micro01", kept} {
+		waitRunning(t, lab, "w-"+node)
+	}
+
+	witness := lab.MustExec(t, 30*time.Second, "micro01", "lxc", "exec", "w-"+kept, "--", "cat", "/root/witness")
+	if strings.TrimSpace(witness) != "kept-on-the-other" {
+		t.Fatalf("the instance's file on %s after recovery: %q", kept, witness)
+	}
+
+	ping(t, lab, "w-micro01", launchNamed(t, lab, "c-after", kept, "4"))
+	ping(t, lab, "w-"+kept, "10.96.0.1")
+}
+
+// splitByRole reads MicroCloud's members: the one that is not a voter is
+// kept with micro01, the other voters are the ones to kill.
+func splitByRole(t *testing.T, lab *harness.Lab) (string, []string) {
+	t.Helper()
+	var services []struct {
+		Service string `json:"service"`
+		Members []struct {
+			Name string `json:"name"`
+			Role string `json:"role"`
+		} `json:"members"`
+	}
+
+	text := lab.MustExec(t, 30*time.Second, "micro01", "microcloud", "service", "list", "-f", "json")
+	err := json.Unmarshal([]byte(text), &services)
+	if err != nil {
+		t.Fatalf("service list: %v\n%s", err, text)
+	}
+
+	kept, dead := "", []string{}
+	for _, s := range services {
+		if s.Service != "MicroCloud" {
+			continue
+		}
+
+		for _, m := range s.Members {
+			switch {
+			case m.Name == "micro01":
+			case m.Role == "voter":
+				dead = append(dead, m.Name)
+			default:
+				kept = m.Name
+			}
+		}
+	}
+
+	if kept == "" || len(dead) != 2 {
+		t.Fatalf("MicroCloud's members are not micro01, two other voters and a stand-by:\n%s", text)
+	}
+
+	sort.Strings(dead)
+	return kept, dead
+}
+
+func sortedNames(names ...string) []string {
+	sort.Strings(names)
+	return names
+}
+
+// waitRunning waits until an instance runs again after LXD's restart, and
+// starts it when LXD has not after a while (a start that races LXD's own
+// fails as "already running").
+func waitRunning(t *testing.T, lab *harness.Lab, name string) {
+	t.Helper()
+	started := time.Now()
+	harness.Eventually(t, 3*time.Minute, time.Second, name+" running", func() error {
+		st := strings.TrimSpace(lab.MustExec(t, 30*time.Second, "micro01", "lxc", "list", name, "-c", "s", "--format", "csv"))
+		if st == "RUNNING" {
+			return nil
+		}
+
+		if st == "STOPPED" && time.Since(started) > 20*time.Second {
+			res := lab.Exec(t, 2*time.Minute, "micro01", "lxc", "start", name)
+			t.Logf("lxc start %s: %d %s", name, res.Code, strings.TrimSpace(res.Stderr))
+		}
+
+		return fmt.Errorf("%s is %s", name, st)
+	})
 }
