@@ -32,7 +32,7 @@ func TestLabDownUnderKills(t *testing.T) {
 	harness.LabDown(t)
 	t.Cleanup(func() { harness.LabDown(t) })
 
-	const rounds = 20
+	const rounds = 12
 	for round := 0; round < rounds; round++ {
 		// Every fifth round runs the lab MicroOVN and MicroCeph daemons
 		// too, whose OVS, OVN and Ceph children die with them.
