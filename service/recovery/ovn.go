@@ -83,13 +83,7 @@ func RestartRaft(ctx context.Context, db CentralDB, address string) error {
 	}
 
 	if source == db.File {
-		// The first copy set aside is the one from before the recovery.
-		if exists(before) {
-			err = os.Remove(db.File)
-		} else {
-			err = os.Rename(db.File, before)
-		}
-
+		err := setAside(db)
 		if err != nil {
 			return err
 		}
@@ -113,14 +107,8 @@ func JoinRaft(ctx context.Context, db CentralDB, local string, remote string) er
 		return err
 	}
 
-	before := db.File + beforeRecovery
 	if exists(db.File) {
-		if exists(before) {
-			err = os.Remove(db.File)
-		} else {
-			err = os.Rename(db.File, before)
-		}
-
+		err := setAside(db)
 		if err != nil {
 			return err
 		}
@@ -128,6 +116,17 @@ func JoinRaft(ctx context.Context, db CentralDB, local string, remote string) er
 
 	_, err = command(ctx, tool, "join-cluster", db.File, db.Schema, local, remote)
 	return err
+}
+
+// setAside moves a central database out of the way: the first copy set
+// aside is the one from before the recovery, and stays.
+func setAside(db CentralDB) error {
+	before := db.File + beforeRecovery
+	if exists(before) {
+		return os.Remove(db.File)
+	}
+
+	return os.Rename(db.File, before)
 }
 
 // ForgetRaftIndex makes this machine's ovn-controller forget the
