@@ -158,7 +158,7 @@ func Recover(ctx context.Context, env Env, local *client.Client, opts RecoverOpt
 		}
 
 		if len(changes) == 0 {
-			env.say("  nothing to change: its quorum holds")
+			env.say("  nothing left to change")
 		}
 	}
 

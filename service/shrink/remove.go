@@ -551,7 +551,16 @@ func (r *Remover) pointLXDAtCentrals(ctx context.Context, inv Inventory, left []
 		addrs[m] = net.JoinHostPort(ip, "0")
 	}
 
-	nb := microovn.Northbound(left, addrs)
+	// Centrals of members gone for good are left out already: they are
+	// removed next.
+	var live []microovn.ServiceEntry
+	for _, e := range left {
+		if !slices.Contains(r.Gone, e.Location) {
+			live = append(live, e)
+		}
+	}
+
+	nb := microovn.Northbound(live, addrs)
 	if nb == "" || nb == current {
 		return nil
 	}
