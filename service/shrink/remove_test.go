@@ -3,6 +3,7 @@ package shrink
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,6 +190,28 @@ func TestRemoveDeadForgetsFirst(t *testing.T) {
 
 	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "single copy") {
 		t.Fatalf("warnings %v", r.Warnings)
+	}
+}
+
+// TestRemoveDeadWithAnotherGone: a member that is gone too (removed next)
+// takes no replacement monitor or central.
+func TestRemoveDeadWithAnotherGone(t *testing.T) {
+	f, inv := fourMembers()
+	inv.Reachable["m3"] = false
+	r := &Remover{Services: f, Local: "m1", Force: true, Gone: []string{"m3", "m4"}}
+	err := r.Remove(context.Background(), inv, []string{"m3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range f.calls {
+		if strings.Contains(c, "enable") {
+			t.Fatalf("a service was started on a member that is gone: %q in\n%s", c, strings.Join(f.calls, "\n"))
+		}
+	}
+
+	if !slices.Contains(f.calls, "MicroCloud remove m3 force=true") {
+		t.Fatalf("m3 was not removed:\n%s", strings.Join(f.calls, "\n"))
 	}
 }
 
